@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import {
+  absolutePath,
+  datasetSummarySchema,
+  embeddingReportSchema,
+  evaluationResultSchema,
+  executionProviderSchema,
+  idSchema,
+  identityDetailSchema,
+  identitySummarySchema,
+  importReportSchema,
+  jobProgressSchema,
+  jobStatusSchema,
+  jobSummarySchema,
+  modelCardSchema,
+  modelSummarySchema,
+  rankedImageSchema,
+  splitSchema,
+  tensorDeclarationSchema,
+} from './schemas';
+
+/**
+ * The one API contract. Electron IPC (preload), the local web server and the
+ * command line are all generated from this table, so a method name is written
+ * here and nowhere else. Pure zod: the renderer imports it too.
+ */
+
+interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  summary: string;
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(summary: string, input: I, output: O): MethodSpec<I, O> {
+  return { input, output, summary };
+}
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+/** A PNG or JPEG image sent inline, at most 20 MB of base64. */
+const imageDataUrl = z
+  .string()
+  .max(20 * 1024 * 1024)
+  .regex(/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/, 'expected a data URL of a PNG or JPEG image');
+
+export const apiContract = {
+  'workspace.info': method(
+    'Path, schema version and execution providers of the open workspace.',
+    empty,
+    z.object({
+      path: z.string(),
+      schemaVersion: z.number().int(),
+      executionProviders: z.object({
+        available: z.array(z.enum(['cpu', 'cuda'])),
+        preferred: executionProviderSchema,
+        active: z.enum(['cpu', 'cuda']),
+        note: z.string().nullable(),
+      }),
+    }),
+  ),
+
+  'datasets.list': method('Datasets in the workspace.', empty, z.array(datasetSummarySchema)),
+  'datasets.import': method(
+    'Imports a Market-1501 or DukeMTMC-reID folder, with an optional attribute .mat file.',
+    z
+      .object({
+        datasetDir: absolutePath,
+        name: z.string().min(1).max(200).optional(),
+        attributesFile: absolutePath.optional(),
+      })
+      .strict(),
+    importReportSchema,
+  ),
+  'datasets.delete': method('Deletes a dataset and everything imported with it.', z.object({ datasetId: idSchema }).strict(), ok),
+
+  'identities.list': method(
+    'Identities of a dataset, one page at a time.',
+    z
+      .object({
+        datasetId: idSchema,
+        split: splitSchema.optional(),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), items: z.array(identitySummarySchema) }),
+  ),
+  'identities.get': method(
+    "One identity's images grouped by camera, with its attribute table.",
+    z.object({ identityId: idSchema }).strict(),
+    identityDetailSchema,
+  ),
+  'images.read': method(
+    'An image as a data URL, optionally scaled down to fit maxSide pixels.',
+    z.object({ imageId: idSchema, maxSide: z.number().int().min(16).max(1024).optional() }).strict(),
+    z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int() }),
+  ),
+
+  'models.inspect': method(
+    'Inputs and outputs that an ONNX file declares, and a model card proposed from them.',
+    z.object({ filePath: absolutePath }).strict(),
+    z.object({
+      inputs: z.array(tensorDeclarationSchema),
+      outputs: z.array(tensorDeclarationSchema),
+      proposedCard: modelCardSchema.nullable(),
+    }),
+  ),
+  'models.register': method(
+    'Registers an ONNX image model with its model card; rejects a card that contradicts the file.',
+    z.object({ filePath: absolutePath, name: z.string().min(1).max(200).optional(), card: modelCardSchema }).strict(),
+    modelSummarySchema,
+  ),
+  'models.list': method('Registered models.', empty, z.array(modelSummarySchema)),
+
+  'embeddings.run': method(
+    'Embeds the images of a dataset that have no cached embedding for the model.',
+    z
+      .object({
+        datasetId: idSchema,
+        modelId: idSchema,
+        splits: z.array(splitSchema).min(1).optional(),
+        executionProvider: executionProviderSchema.optional(),
+      })
+      .strict(),
+    embeddingReportSchema,
+  ),
+
+  'search.run': method(
+    'Ranks the gallery for a query image from the dataset or for an image given inline.',
+    z
+      .object({
+        datasetId: idSchema,
+        modelId: idSchema,
+        queryImageId: idSchema.optional(),
+        imageDataUrl: imageDataUrl.optional(),
+        topK: z.number().int().min(1).max(500).default(20),
+        hideSameCameraSameIdentity: z.boolean().default(true),
+      })
+      .strict()
+      .refine((value) => (value.queryImageId === undefined) !== (value.imageDataUrl === undefined), {
+        message: 'give exactly one of queryImageId and imageDataUrl',
+      }),
+    z.object({
+      query: z.object({ imageId: idSchema.nullable(), personId: z.number().int().nullable(), cameraId: z.number().int().nullable() }),
+      gallerySize: z.number().int(),
+      results: z.array(rankedImageSchema),
+      seconds: z.number(),
+    }),
+  ),
+
+  'evaluation.run': method(
+    'mAP, CMC and mINP of the dataset query split against its gallery, optionally with k-reciprocal re-ranking.',
+    z
+      .object({
+        datasetId: idSchema,
+        modelId: idSchema,
+        rerank: z.boolean().default(false),
+        worstQueries: z.number().int().min(0).max(500).default(50),
+      })
+      .strict(),
+    evaluationResultSchema,
+  ),
+
+  'jobs.list': method('Recent jobs, newest first.', z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(jobSummarySchema)),
+  'jobs.cancel': method('Asks a running job to stop.', z.object({ jobId: idSchema }).strict(), z.object({ cancelled: z.boolean() })),
+
+  'settings.setExecutionProvider': method(
+    'Sets the execution provider used for new inference sessions.',
+    z.object({ executionProvider: executionProviderSchema }).strict(),
+    ok,
+  ),
+} as const;
+
+export const apiEvents = {
+  'job.progress': jobProgressSchema,
+  'job.finished': z.object({ jobId: idSchema, kind: z.string(), status: jobStatusSchema, error: z.object({ code: z.string(), message: z.string() }).nullable() }),
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type ApiMethodName = keyof ApiContract;
+export type ApiInput<M extends ApiMethodName> = z.input<ApiContract[M]['input']>;
+export type ApiParsedInput<M extends ApiMethodName> = z.output<ApiContract[M]['input']>;
+export type ApiOutput<M extends ApiMethodName> = z.output<ApiContract[M]['output']>;
+
+export type ApiEvents = typeof apiEvents;
+export type ApiEventName = keyof ApiEvents;
+export type ApiEventPayload<E extends ApiEventName> = z.output<ApiEvents[E]>;
+
+/** The client-side shape: `api['datasets.import'](input)`. */
+export type ApiClient = { [M in ApiMethodName]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };
+
+export const apiMethodNames = Object.keys(apiContract) as ApiMethodName[];
+export const apiEventNames = Object.keys(apiEvents) as ApiEventName[];
+
+export function isApiMethodName(name: string): name is ApiMethodName {
+  return Object.hasOwn(apiContract, name);
+}

@@ -1,0 +1,104 @@
+/**
+ * Numbered schema migrations. A workspace records the highest number applied in
+ * `PRAGMA user_version`; opening a workspace applies the missing ones in order,
+ * each inside one transaction. Never edit a migration that has shipped: add one.
+ */
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'datasets, images, identities, attributes, models, embeddings, jobs',
+    sql: `
+      CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        layout TEXT NOT NULL,                 -- 'market1501' | 'dukemtmc'
+        root_dir TEXT NOT NULL,
+        evaluation_only INTEGER NOT NULL,     -- 1 when the folder has no bounding_box_train
+        import_report TEXT NOT NULL,          -- JSON import report
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE identities (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL,           -- the number in the file name; 0 marks distractors
+        UNIQUE (dataset_id, person_id)
+      );
+
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+        split TEXT NOT NULL CHECK (split IN ('train', 'query', 'gallery')),
+        camera_id INTEGER NOT NULL,
+        path TEXT NOT NULL,                   -- relative to datasets.root_dir
+        content_hash TEXT NOT NULL,           -- sha256 of the file bytes, hex
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        UNIQUE (dataset_id, path)
+      );
+      CREATE INDEX images_by_split ON images (dataset_id, split);
+      CREATE INDEX images_by_identity ON images (identity_id);
+      CREATE INDEX images_by_hash ON images (content_hash);
+
+      CREATE TABLE attribute_schemas (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value_meanings TEXT NOT NULL,         -- JSON object: coded value -> meaning
+        position INTEGER NOT NULL,
+        UNIQUE (dataset_id, name)
+      );
+
+      CREATE TABLE attribute_values (
+        identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+        attribute_id INTEGER NOT NULL REFERENCES attribute_schemas(id) ON DELETE CASCADE,
+        value INTEGER NOT NULL,               -- the coded value from the attribute file
+        PRIMARY KEY (identity_id, attribute_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,    -- sha256 of the ONNX file, hex
+        card TEXT NOT NULL,                   -- JSON model card
+        created_at TEXT NOT NULL
+      );
+
+      -- Keyed by hashes, not ids, so that a re-imported image or re-registered
+      -- model with the same bytes reuses its embeddings.
+      CREATE TABLE embeddings (
+        model_hash TEXT NOT NULL,
+        image_hash TEXT NOT NULL,
+        dimension INTEGER NOT NULL,
+        vector BLOB NOT NULL,                 -- float32 little-endian, not normalised
+        PRIMARY KEY (model_hash, image_hash)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+        params TEXT NOT NULL,                 -- JSON
+        progress TEXT,                        -- JSON of the last progress event
+        result TEXT,                          -- JSON
+        error TEXT,                           -- JSON { code, message }
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL                   -- JSON
+      );
+    `,
+  },
+];
