@@ -60,6 +60,22 @@ export const apiContract = {
     }),
   ),
 
+  'files.browse': method(
+    'Lists the folders and the files with the given extensions in a folder, for the folder and file pickers.',
+    z
+      .object({
+        path: absolutePath.optional(),
+        extensions: z.array(z.string().regex(/^\.[a-z0-9]{1,8}$/)).max(8).default([]),
+      })
+      .strict(),
+    z.object({
+      path: z.string(),
+      parent: z.string().nullable(),
+      entries: z.array(z.object({ name: z.string(), path: z.string(), kind: z.enum(['folder', 'file']) })),
+      truncated: z.boolean(),
+    }),
+  ),
+
   'datasets.list': method('Datasets in the workspace.', empty, z.array(datasetSummarySchema)),
   'datasets.import': method(
     'Imports a Market-1501 or DukeMTMC-reID folder, with an optional attribute .mat file.',

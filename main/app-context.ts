@@ -1,0 +1,42 @@
+import type { ExecutionProviderChoice } from './api/schemas';
+import { EventBus } from './api/event-bus';
+import { openWorkspace, type Db } from './db/workspace';
+import { JobRunner } from './jobs/job-runner';
+
+/** Everything a request handler needs: the open workspace, its jobs and the event bus. */
+export interface AppContext {
+  workspacePath: string;
+  db: Db;
+  jobs: JobRunner;
+  events: EventBus;
+  settings: { executionProvider: ExecutionProviderChoice };
+}
+
+export function createAppContext(workspacePath: string, options: { nativeBinding?: string } = {}): AppContext {
+  const db = openWorkspace(workspacePath, { nativeBinding: options.nativeBinding });
+  const events = new EventBus();
+  const jobs = new JobRunner(db, {
+    progress: (event) => events.emit('job.progress', event),
+    finished: (event) => events.emit('job.finished', event),
+  });
+  jobs.markInterruptedJobs();
+
+  return { workspacePath, db, jobs, events, settings: { executionProvider: readExecutionProvider(db) } };
+}
+
+export function closeAppContext(context: AppContext): void {
+  context.db.close();
+}
+
+function readExecutionProvider(db: Db): ExecutionProviderChoice {
+  const row = db.prepare("SELECT value FROM settings WHERE key = 'executionProvider'").get() as { value: string } | undefined;
+  const value = row ? JSON.parse(row.value) : 'auto';
+  return value === 'cpu' || value === 'cuda' ? value : 'auto';
+}
+
+export function saveExecutionProvider(context: AppContext, choice: ExecutionProviderChoice): void {
+  context.db
+    .prepare("INSERT INTO settings (key, value) VALUES ('executionProvider', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .run(JSON.stringify(choice));
+  context.settings.executionProvider = choice;
+}
