@@ -25,7 +25,7 @@ export function openWorkspace(filePath: string, options: OpenWorkspaceOptions = 
 
   let db: Db;
   try {
-    db = new Database(filePath, { nativeBinding: options.nativeBinding, readonly: options.readonly });
+    db = new Database(filePath, { nativeBinding: options.nativeBinding, readonly: options.readonly ?? false });
   } catch (error) {
     throw new ValidationError(`Cannot open workspace ${filePath}: ${(error as Error).message}`, { cause: error });
   }
