@@ -1,11 +1,10 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 
 // electron-vite builds the three entries from the top-level folders: main/, preload/, renderer/.
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'main/index.ts') } },
@@ -14,6 +13,7 @@ export default defineConfig({
   preload: {
     // A sandboxed preload cannot require packages, so zod and the contract are bundled in.
     build: {
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'preload/index.ts') },

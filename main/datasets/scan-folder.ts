@@ -13,6 +13,7 @@ import {
   parseFileName,
   splitFolders,
 } from './file-names';
+import { ProblemList } from './problem-list';
 
 /** One image file whose name passed the layout's pattern; nothing has been read from it yet. */
 export interface ScannedImage {
@@ -37,7 +38,7 @@ export interface FolderScan {
 
 const imageExtension = /\.(jpe?g|png)$/i;
 
-/** Number of offending names quoted in an error message. */
+/** Number of names quoted when no name matches a layout. */
 const exampleCount = 5;
 
 const splitOrder: readonly Split[] = ['train', 'query', 'gallery'];
@@ -143,22 +144,6 @@ function noLayoutMessage(rootDir: string, namesBySplit: Map<Split, string[]>): s
   return `Dataset folder ${rootDir} matches neither the Market-1501 nor the DukeMTMC-reID layout. ${expectedLayoutSentence()} ${found}`;
 }
 
-/** Collects up to `exampleCount` examples of one kind of problem and counts them all. */
-class ProblemList {
-  count = 0;
-  readonly examples: string[] = [];
-
-  add(example: string): void {
-    this.count += 1;
-    if (this.examples.length < exampleCount) this.examples.push(example);
-  }
-
-  describe(): string {
-    const more = this.count > this.examples.length ? `, and ${this.count - this.examples.length} more` : '';
-    return `${this.examples.join(', ')}${more}`;
-  }
-}
-
 function parseNames(
   rootDir: string,
   layout: DatasetLayout,
@@ -216,9 +201,10 @@ function throwOnEmptySplits(rootDir: string, namesBySplit: Map<Split, string[]>,
 
   for (const split of namesBySplit.keys()) {
     if ((counts.get(split) ?? 0) > 0) continue;
-    const hint = split === 'train' ? ' Remove the empty folder to import the dataset for evaluation only.' : '';
+    const hint =
+      split === 'train' ? 'Remove the empty folder to import the dataset for evaluation only.' : 'Add the images of this split and import again.';
     throw new DatasetFormatError(
-      `Split folder ${join(rootDir, splitFolders[split])} contains no usable images (junk images with person id -1 do not count).${hint}`,
+      `Split folder ${join(rootDir, splitFolders[split])} contains no usable images (junk images with person id -1 do not count). ${hint}`,
     );
   }
 }

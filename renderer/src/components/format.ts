@@ -1,0 +1,33 @@
+/** Number and time formatting shared by the pages, in the reader's locale. */
+
+const countFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const rateFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+
+export function formatCount(value: number): string {
+  return countFormat.format(value);
+}
+
+export function formatRate(perSecond: number): string {
+  return rateFormat.format(perSecond);
+}
+
+/** A fraction 0..1 as a percentage with one decimal, e.g. 0.8234 -> "82.3 %". */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
+/** Seconds as "45 s", "3 min 05 s" or "1 h 02 min". */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return `${total} s`;
+
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes} min ${String(total % 60).padStart(2, '0')} s`;
+
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
