@@ -1,0 +1,165 @@
+import { basename, resolve } from 'node:path';
+import { apiContract, isApiMethodName } from '../api/contract';
+import { ValidationError } from '../errors';
+import type { ImportReport } from '../api/schemas';
+import { openCliSession } from './session';
+
+/** A command's options as parsed by node:util parseArgs. */
+export type Options = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean'; help: string }>;
+  run(options: Options, positionals: string[]): Promise<unknown>;
+}
+
+const workspaceOption = { type: 'string', help: 'workspace file (.mpreid) to open or create' } as const;
+const jsonOption = { type: 'boolean', help: 'print the result as one JSON object on stdout' } as const;
+
+export const commands: Record<string, Command> = {
+  import: {
+    summary: 'Import a Market-1501 or DukeMTMC-reID folder into a workspace.',
+    usage: 'mpreid import --workspace FILE --dataset-dir DIR [--attributes FILE.mat] [--name NAME] [--json]',
+    options: {
+      workspace: workspaceOption,
+      'dataset-dir': { type: 'string', help: 'dataset folder holding query/, bounding_box_test/ and optionally bounding_box_train/' },
+      attributes: { type: 'string', help: 'Market-1501 or DukeMTMC attribute .mat file' },
+      name: { type: 'string', help: 'dataset name (default: the folder name)' },
+      json: jsonOption,
+    },
+    run: async (options) => {
+      const session = openCliSession(required(options, 'workspace'));
+      try {
+        return await session.call('datasets.import', {
+          datasetDir: absolute(required(options, 'dataset-dir')),
+          attributesFile: options.attributes ? absolute(String(options.attributes)) : undefined,
+          name: options.name as string | undefined,
+        });
+      } finally {
+        session.close();
+      }
+    },
+  },
+
+  evaluate: {
+    summary: 'Import a dataset, embed it with an ONNX model and print mAP, CMC and mINP.',
+    usage: 'mpreid evaluate --dataset-dir DIR --model FILE.onnx [--workspace FILE] [--rerank] [--execution-provider auto|cpu|cuda] [--json]',
+    options: {
+      workspace: { type: 'string', help: 'workspace file to use (default: a temporary one, deleted afterwards)' },
+      'dataset-dir': { type: 'string', help: 'dataset folder holding query/ and bounding_box_test/' },
+      model: { type: 'string', help: 'ONNX image model; its model card is proposed from what the file declares' },
+      rerank: { type: 'boolean', help: 'also report figures after k-reciprocal re-ranking (k1 = 20, k2 = 6, lambda = 0.3)' },
+      'execution-provider': { type: 'string', help: 'auto (CUDA when present, else CPU), cpu or cuda' },
+      json: jsonOption,
+    },
+    run: (options) => runEvaluate(options),
+  },
+
+  call: {
+    summary: 'Call any API method with a JSON input and print its JSON output.',
+    usage: `mpreid call METHOD [--input JSON] [--workspace FILE]\n\nMethods:\n${Object.entries(apiContract)
+      .map(([name, spec]) => `  ${name.padEnd(32)}${spec.summary}`)
+      .join('\n')}`,
+    options: {
+      workspace: workspaceOption,
+      input: { type: 'string', help: 'the method input as JSON (default {})' },
+      json: jsonOption,
+    },
+    run: async (options, positionals) => {
+      const method = positionals[0];
+      if (!method || !isApiMethodName(method)) throw new ValidationError(`Unknown method "${method ?? ''}". Run "mpreid call --help" for the list.`);
+      const session = openCliSession(required(options, 'workspace'));
+      try {
+        return await session.call(method, parseJson(String(options.input ?? '{}'), '--input') as never);
+      } finally {
+        session.close();
+      }
+    },
+  },
+};
+
+async function runEvaluate(options: Options): Promise<unknown> {
+  const session = openCliSession(options.workspace as string | undefined);
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const result = await work();
+    seconds[stage] = (performance.now() - start) / 1000;
+    return result;
+  };
+
+  try {
+    const datasetDir = absolute(required(options, 'dataset-dir'));
+    const modelPath = absolute(required(options, 'model'));
+    const executionProvider = parseExecutionProvider(options['execution-provider']);
+
+    const report = await timed('import', () => importOrReuse(session, datasetDir));
+    const model = await timed('registerModel', () => registerModelWithProposedCard(session, modelPath));
+    const embedding = await timed('embed', () =>
+      session.call('embeddings.run', { datasetId: report.datasetId, modelId: model.modelId, splits: ['query', 'gallery'], executionProvider }),
+    );
+    const evaluation = await timed('evaluate', () =>
+      session.call('evaluation.run', { datasetId: report.datasetId, modelId: model.modelId, rerank: Boolean(options.rerank), worstQueries: 0 }),
+    );
+
+    return {
+      dataset: report.name,
+      model: basename(modelPath),
+      executionProvider: embedding.executionProvider,
+      mAP: evaluation.plain.mAP,
+      rank1: evaluation.plain.rank1,
+      rank5: evaluation.plain.rank5,
+      rank10: evaluation.plain.rank10,
+      rank20: evaluation.plain.rank20,
+      mINP: evaluation.plain.mINP,
+      queries: evaluation.queries,
+      validQueries: evaluation.validQueries,
+      gallery: evaluation.gallery,
+      reranked: evaluation.reranked ? { ...evaluation.reranked, cmc: undefined } : null,
+      embedding: { embedded: embedding.embedded, cached: embedding.cached, imagesPerSecond: embedding.imagesPerSecond },
+      seconds: { ...seconds, evaluationStages: evaluation.seconds },
+    };
+  } finally {
+    session.close();
+  }
+}
+
+/** A named workspace may already hold the folder; evaluating it again must not fail on the duplicate name. */
+async function importOrReuse(session: ReturnType<typeof openCliSession>, datasetDir: string): Promise<ImportReport> {
+  const existing = (await session.call('datasets.list', {})).find((dataset) => dataset.rootDir === datasetDir);
+  if (existing) return existing.report;
+  return session.call('datasets.import', { datasetDir });
+}
+
+async function registerModelWithProposedCard(session: ReturnType<typeof openCliSession>, filePath: string) {
+  const inspection = await session.call('models.inspect', { filePath });
+  if (!inspection.proposedCard) {
+    throw new ValidationError(`Cannot propose a model card for ${filePath}: register it with "mpreid call models.register" and an explicit card.`);
+  }
+  return session.call('models.register', { filePath, card: inspection.proposedCard });
+}
+
+function parseExecutionProvider(value: Options[string]): 'auto' | 'cpu' | 'cuda' {
+  if (value === undefined) return 'auto';
+  if (value === 'auto' || value === 'cpu' || value === 'cuda') return value;
+  throw new ValidationError(`--execution-provider ${String(value)} is not valid; use auto, cpu or cuda.`);
+}
+
+function required(options: Options, name: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value === '') throw new ValidationError(`Missing --${name}. Run with --help for usage.`);
+  return value;
+}
+
+function absolute(path: string): string {
+  return resolve(path);
+}
+
+function parseJson(text: string, optionName: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${optionName} is not valid JSON: ${(error as Error).message}`);
+  }
+}
