@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Service logs would bury test output; failures still print their errors.
+    env: { MPREID_LOG_STDERR: '0' },
   },
 });
