@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cli = resolve(import.meta.dirname, '../../bin/mpreid.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'mpreid-cli-'));
+
+function mpreid(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, MPREID_LOG_STDERR: '0' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('mpreid command line', () => {
+  it('lists commands with --help', () => {
+    const result = mpreid('--help');
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('import');
+    expect(result.stdout).toContain('evaluate');
+  });
+
+  it('shows options of each command', () => {
+    for (const command of ['import', 'evaluate', 'call']) {
+      const result = mpreid(command, '--help');
+
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('Usage: mpreid');
+    }
+  });
+
+  it('fails on an unknown command', () => {
+    const result = mpreid('frobnicate');
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('fails on an unknown option', () => {
+    const result = mpreid('import', '--bogus');
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  it('names a missing required option', () => {
+    const result = mpreid('import', '--workspace', join(dir, 'a.mpreid'));
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Missing --dataset-dir');
+  });
+
+  it('calls an API method and prints JSON', () => {
+    const workspace = join(dir, 'call.mpreid');
+
+    const result = mpreid('call', 'workspace.info', '--workspace', workspace, '--json');
+
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ path: workspace, schemaVersion: expect.any(Number) });
+  });
+
+  it('rejects invalid method input', () => {
+    const result = mpreid('call', 'jobs.list', '--workspace', join(dir, 'call.mpreid'), '--input', '{"limit":"many"}');
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid input for jobs.list');
+  });
+
+  it('rejects an unknown execution provider', () => {
+    const result = mpreid('evaluate', '--dataset-dir', dir, '--model', join(dir, 'm.onnx'), '--execution-provider', 'tpu');
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--execution-provider tpu is not valid');
+  });
+});
