@@ -1,36 +1,61 @@
 import { saveExecutionProvider, type AppContext } from '../../app-context';
-import { NotSupportedError } from '../../errors';
+import { deleteDataset, getIdentity, importDataset, listDatasets, listIdentities, readImageDataUrl } from '../../datasets';
 import { schemaVersion } from '../../db/workspace';
+import { NotSupportedError } from '../../errors';
+import { inspectModel, listModels, registerModel } from '../../ml/models';
+import { availableExecutionProviders, resolveExecutionProvider } from '../../ml/runtime';
 import type { ApiHandlers } from '../dispatcher';
 import { browseFiles } from './files';
 
-const pending = (name: string) => () => {
-  throw new NotSupportedError(`${name} is not wired yet.`);
-};
-
+/** Each API method's implementation; the dispatcher validates input and output around them. */
 export const apiHandlers: ApiHandlers = {
-  'workspace.info': (_input, context: AppContext) => ({
+  'workspace.info': (_input, context) => ({
     path: context.workspacePath,
     schemaVersion: schemaVersion(context.db),
-    executionProviders: { available: ['cpu'], preferred: context.settings.executionProvider, active: 'cpu', note: null },
+    executionProviders: describeExecutionProviders(context),
   }),
   'files.browse': (input) => browseFiles(input),
-  'datasets.list': pending('datasets.list'),
-  'datasets.import': pending('datasets.import'),
-  'datasets.delete': pending('datasets.delete'),
-  'identities.list': pending('identities.list'),
-  'identities.get': pending('identities.get'),
-  'images.read': pending('images.read'),
-  'models.inspect': pending('models.inspect'),
-  'models.register': pending('models.register'),
-  'models.list': pending('models.list'),
-  'embeddings.run': pending('embeddings.run'),
-  'search.run': pending('search.run'),
-  'evaluation.run': pending('evaluation.run'),
+
+  'datasets.list': (_input, context) => listDatasets(context.db),
+  'datasets.import': (input, context) => context.jobs.run('import', input, (progress) => importDataset(context.db, input, progress)),
+  'datasets.delete': (input, context) => {
+    deleteDataset(context.db, input.datasetId);
+    return { ok: true as const };
+  },
+  'identities.list': (input, context) => listIdentities(context.db, input),
+  'identities.get': (input, context) => getIdentity(context.db, input.identityId),
+  'images.read': (input, context) => readImageDataUrl(context.db, input.imageId, input.maxSide),
+
+  'models.inspect': (input) => inspectModel(input.filePath),
+  'models.register': (input, context) => registerModel(context.db, input),
+  'models.list': (_input, context) => listModels(context.db),
+
+  'embeddings.run': () => {
+    throw new NotSupportedError('embeddings.run is not wired yet.');
+  },
+  'search.run': () => {
+    throw new NotSupportedError('search.run is not wired yet.');
+  },
+  'evaluation.run': () => {
+    throw new NotSupportedError('evaluation.run is not wired yet.');
+  },
+
   'jobs.list': (input, context) => context.jobs.list(input.limit),
   'jobs.cancel': (input, context) => ({ cancelled: context.jobs.cancel(input.jobId) }),
   'settings.setExecutionProvider': (input, context) => {
+    resolveExecutionProvider(input.executionProvider);
     saveExecutionProvider(context, input.executionProvider);
     return { ok: true as const };
   },
 };
+
+function describeExecutionProviders(context: AppContext) {
+  const preferred = context.settings.executionProvider;
+  try {
+    const { provider, note } = resolveExecutionProvider(preferred);
+    return { available: availableExecutionProviders(), preferred, active: provider, note };
+  } catch (error) {
+    // The saved preference is CUDA but CUDA is gone: report it rather than fail the whole page.
+    return { available: availableExecutionProviders(), preferred, active: 'cpu' as const, note: (error as Error).message };
+  }
+}
