@@ -58,6 +58,7 @@ export class GraphBuilder {
   private readonly scopes: string[] = [];
   private readonly usedNames = new Set<string>();
   private readonly scalarCache = new Map<string, Tensor>();
+  private readonly nameSuffixes = new Map<string, number>();
   private nodeCounter = 0;
 
   constructor(readonly name = 'graph') {}
@@ -108,7 +109,7 @@ export class GraphBuilder {
   constant(values: ArrayLike<number> | AnyTypedArray, dtype: DataType, shape: readonly number[]): Tensor {
     const data = ArrayBuffer.isView(values) ? (values as AnyTypedArray) : toTypedArray(dtype, values as ArrayLike<number>);
     this.checkDataLength('constant', data.length, shape);
-    const tensor = this.createTensor(this.claimName(this.scopedName('const')), dtype, shape, 'constant');
+    const tensor = this.createTensor(this.temporaryName('const'), dtype, shape, 'constant');
     this.initializers.push({ tensor, data });
     return tensor;
   }
@@ -146,7 +147,7 @@ export class GraphBuilder {
 
   /** Creates the output tensor of a node about to be added. */
   createComputedTensor(baseName: string, dtype: DataType, shape: Shape): Tensor {
-    return this.createTensor(this.claimName(this.scopedName(baseName)), dtype, shape, 'computed');
+    return this.createTensor(this.temporaryName(baseName), dtype, shape, 'computed');
   }
 
   /** Unique node name in the current scope, such as 'encoder/MatMul_12'. */
@@ -161,7 +162,12 @@ export class GraphBuilder {
 
   /** A fresh value name for intermediate results inside one op's node group. */
   temporaryName(base: string): string {
-    return this.claimName(this.scopedName(`${base}_${this.nodeCounter}_${this.usedNames.size}`));
+    const scoped = this.scopedName(base);
+    let suffix = this.nameSuffixes.get(scoped) ?? 0;
+    let name = suffix === 0 ? scoped : `${scoped}_${suffix}`;
+    while (this.usedNames.has(name)) name = `${scoped}_${++suffix}`;
+    this.nameSuffixes.set(scoped, suffix + 1);
+    return this.claimName(name);
   }
 
   private createTensor(name: string, dtype: DataType, shape: Shape, kind: TensorKind): Tensor {
