@@ -101,4 +101,78 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'prompts with revisions, review status, attribute words, instructions, generation cache',
+    sql: `
+      -- One editable prompt: an identity's ChatGPT prompt ('chat'), one image's VQA
+      -- answer or sentence for one question, or a dataset's implicit prompt template.
+      CREATE TABLE prompts (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('chat', 'vqa_answer', 'vqa_sentence', 'implicit')),
+        identity_id INTEGER REFERENCES identities(id) ON DELETE CASCADE,
+        image_id INTEGER REFERENCES images(id) ON DELETE CASCADE,
+        question_key TEXT,                    -- VQA kinds only
+        current_revision INTEGER NOT NULL     -- prompt_revisions.number shown now
+      );
+      -- A plain UNIQUE constraint would treat the NULL columns as all distinct.
+      CREATE UNIQUE INDEX prompts_by_subject ON prompts (dataset_id, kind, IFNULL(identity_id, 0), IFNULL(image_id, 0), IFNULL(question_key, ''));
+      CREATE INDEX prompts_by_identity ON prompts (identity_id);
+      CREATE INDEX prompts_by_image ON prompts (image_id);
+
+      -- Append-only history; numbers count from 1 per prompt.
+      CREATE TABLE prompt_revisions (
+        prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('generated', 'edited', 'imported', 'reverted')),
+        action TEXT NOT NULL CHECK (action IN ('change', 'undo', 'redo')),
+        restores INTEGER,                     -- number of the revision whose text a revert, undo or redo copies
+        generator TEXT,                       -- 'template', 'chat', 'vqa-chat', 'vqa-onnx'; null for edits
+        model TEXT,
+        instruction_version INTEGER,
+        cache_key TEXT,                       -- sha256 of what the generator read, hex
+        failed_checks TEXT NOT NULL,          -- JSON array of reply check failures
+        detail TEXT,                          -- JSON: tokens, raw VQA reply, ...
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (prompt_id, number)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE prompt_reviews (
+        identity_id INTEGER PRIMARY KEY REFERENCES identities(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('unreviewed', 'reviewed', 'flagged')),
+        note TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- Overrides of the built-in attribute vocabulary; a null word leaves the value out of prompts.
+      CREATE TABLE attribute_words (
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        attribute_name TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        word TEXT,
+        role TEXT NOT NULL,
+        PRIMARY KEY (dataset_id, attribute_name, value)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE prompt_instructions (
+        version INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      -- Chat replies that passed every check, keyed by sha256 of (attribute words, instruction version, model).
+      CREATE TABLE prompt_generation_cache (
+        cache_key TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        instruction_version INTEGER NOT NULL,
+        words TEXT NOT NULL,                  -- JSON array
+        reply TEXT NOT NULL,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
