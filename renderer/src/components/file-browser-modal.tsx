@@ -102,7 +102,7 @@ export function FileBrowserModal({ opened, onClose, kind, extensions = [], initi
         )}
 
         <Group justify="space-between" wrap="nowrap">
-          <Text size="sm" c="dimmed" truncate="start">
+          <Text size="sm" c="dimmed" truncate="end" title={kind === 'file' ? (selectedFile ?? undefined) : listing.data?.path}>
             {kind === 'file' ? (selectedFile ?? 'No file selected') : listing.data?.path}
           </Text>
           <Group gap="xs" wrap="nowrap">
@@ -119,7 +119,7 @@ export function FileBrowserModal({ opened, onClose, kind, extensions = [], initi
   );
 }
 
-/** The folder part of a server path; both separators occur because the server may run on Windows. */
+/** Returns the folder part of a server path. Both separators occur because the server may run on Windows. */
 function parentOf(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut > 0 ? path.slice(0, cut) : path;

@@ -11,14 +11,16 @@ export function formatRate(perSecond: number): string {
   return rateFormat.format(perSecond);
 }
 
-/** A fraction 0..1 as a percentage with one decimal, e.g. 0.8234 -> "82.3 %". */
+/** Formats a fraction 0..1 as a percentage with one decimal, e.g. 0.8234 -> "82.3 %". */
 export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)} %`;
 }
 
-/** Seconds as "45 s", "3 min 05 s" or "1 h 02 min". */
+/** Formats seconds as "0.4 s", "45 s", "3 min 05 s" or "1 h 02 min". */
 export function formatDuration(seconds: number): string {
-  const total = Math.max(0, Math.round(seconds));
+  if (seconds < 9.95) return `${Math.max(0, seconds).toFixed(1)} s`;
+
+  const total = Math.round(seconds);
   if (total < 60) return `${total} s`;
 
   const minutes = Math.floor(total / 60);
@@ -30,4 +32,9 @@ export function formatDuration(seconds: number): string {
 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Formats a person id as dataset file names write it: four digits, 0000 for distractors. */
+export function formatPersonId(personId: number): string {
+  return personId < 0 ? String(personId) : String(personId).padStart(4, '0');
 }

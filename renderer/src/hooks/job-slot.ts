@@ -15,6 +15,13 @@ export interface JobSnapshot<M extends ApiMethodName> {
   cancelling: boolean;
 }
 
+export type JobOutcome<M extends ApiMethodName> =
+  | { status: 'succeeded'; result: ApiOutput<M> }
+  | { status: 'failed'; error: ApiCallError }
+  | { status: 'cancelled' }
+  /** Another run of the same slot was still going, so nothing started. */
+  | { status: 'busy' };
+
 /**
  * One long-running API call and the job it starts on the server, kept outside
  * React so that its progress survives switching pages. The API call resolves
@@ -47,20 +54,20 @@ export class JobSlot<M extends ApiMethodName> {
     return () => this.listeners.delete(listener);
   };
 
-  /** Runs the call; resolves to its result, or to undefined after a failure or cancellation. */
-  async start(input: ApiInput<M>): Promise<ApiOutput<M> | undefined> {
-    if (this.snapshot.running) return undefined;
+  /** Runs the call; resolves when the job ends, never rejects. */
+  async start(input: ApiInput<M>): Promise<JobOutcome<M>> {
+    if (this.snapshot.running) return { status: 'busy' };
     this.update({ running: true, jobId: null, progress: null, result: undefined, error: null, cancelled: false, cancelling: false });
 
     try {
       const result = (await api[this.method](input)) as ApiOutput<M>;
       this.update({ running: false, cancelling: false, result });
-      return result;
+      return { status: 'succeeded', result };
     } catch (reason) {
       const error = toApiCallError(reason);
       const cancelled = error.code === 'cancelled';
       this.update({ running: false, cancelling: false, cancelled, error: cancelled ? null : error });
-      return undefined;
+      return cancelled ? { status: 'cancelled' } : { status: 'failed', error };
     }
   }
 

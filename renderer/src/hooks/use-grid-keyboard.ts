@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 
 export interface GridItemProps {
+  className: string;
   ref: (element: HTMLElement | null) => void;
   tabIndex: number;
   onFocus: () => void;
@@ -9,9 +10,10 @@ export interface GridItemProps {
 }
 
 /**
- * Keyboard navigation for a grid of cards with a roving tab stop: Tab enters
- * the grid once, arrow keys move between cards (Up and Down by one row, read
- * from the layout), Home and End jump to the ends, Enter or Space opens.
+ * Adds keyboard navigation with a roving tab stop to a grid of cards. Tab
+ * enters the grid once and arrow keys move between cards. Up and Down move by
+ * one row, read from the layout. Home and End jump to the ends, and Enter or
+ * Space opens the focused card.
  */
 export function useGridKeyboard(count: number, onOpen: (index: number) => void): (index: number) => GridItemProps {
   const elements = useRef<(HTMLElement | null)[]>([]);
@@ -40,6 +42,8 @@ export function useGridKeyboard(count: number, onOpen: (index: number) => void):
   );
 
   return (index) => ({
+    // Mantine's class that draws its focus ring on keyboard focus only.
+    className: 'mantine-focus-auto',
     ref: (element) => {
       elements.current[index] = element;
     },

@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
-import type { ApiInput, ApiMethodName, ApiOutput } from '../../../main/api/contract';
-import { jobSlot, type JobSnapshot } from './job-slot';
+import type { ApiInput, ApiMethodName } from '../../../main/api/contract';
+import { jobSlot, type JobOutcome, type JobSnapshot } from './job-slot';
 
 export interface Job<M extends ApiMethodName> extends JobSnapshot<M> {
-  start: (input: ApiInput<M>) => Promise<ApiOutput<M> | undefined>;
+  start: (input: ApiInput<M>) => Promise<JobOutcome<M>>;
   cancel: () => Promise<void>;
 }
 
