@@ -15,6 +15,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Zero denormal float32 weights before loading (see denormal-weights.ts). Defaults to true. */
   flushDenormals?: boolean;
+  /** How error messages name a model given as bytes, such as the file it was read from. */
+  label?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ModelSession {
 }
 
 export async function createSession(model: string | Uint8Array, options: SessionOptions): Promise<ModelSession> {
-  const label = typeof model === 'string' ? model : `an in-memory model of ${model.byteLength} bytes`;
+  const label = typeof model === 'string' ? model : (options.label ?? `an in-memory model of ${model.byteLength} bytes`);
   const bytes = await prepareModelBytes(model, label, options.flushDenormals ?? true);
   if (options.provider === 'cuda') resolveExecutionProvider('cuda');
 
