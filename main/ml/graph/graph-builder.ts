@@ -37,6 +37,12 @@ export interface Parameter {
   weightDecay: boolean;
 }
 
+/** A persistent non-trainable tensor (such as a running mean) that training steps update. */
+export interface Buffer {
+  tensor: Tensor;
+  initialValue: Float32Array | Float64Array;
+}
+
 export interface ConstantData {
   tensor: Tensor;
   data: AnyTypedArray;
@@ -52,6 +58,7 @@ export class GraphBuilder {
   readonly tape: TapeEntry[] = [];
   readonly inputs: Tensor[] = [];
   readonly parameters: Parameter[] = [];
+  readonly buffers: Buffer[] = [];
   readonly initializers: ConstantData[] = [];
   readonly outputs: { name: string; tensor: Tensor }[] = [];
 
@@ -94,6 +101,16 @@ export class GraphBuilder {
 
     const tensor = this.createTensor(this.claimName(this.scopedName(name)), dtype, shape, 'parameter');
     this.parameters.push({ tensor, initialValue, weightDecay: options.weightDecay ?? shape.length >= 2 });
+    return tensor;
+  }
+
+  /** A non-trainable state tensor: a graph input of training graphs and an initializer on export. */
+  buffer(name: string, initialValue: Float32Array | Float64Array, shape: readonly number[]): Tensor {
+    const dtype: FloatDataType = initialValue instanceof Float64Array ? 'float64' : 'float32';
+    this.checkDataLength(name, initialValue.length, shape);
+
+    const tensor = this.createTensor(this.claimName(this.scopedName(name)), dtype, shape, 'buffer');
+    this.buffers.push({ tensor, initialValue });
     return tensor;
   }
 

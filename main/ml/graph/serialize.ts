@@ -10,11 +10,11 @@ const irVersion = 8;
 
 export interface SerializeOptions {
   /**
-   * 'inputs' (training step graphs) feeds parameters at run time;
+   * 'inputs' (training step graphs) feeds parameters and buffers at run time;
    * 'initializers' (exported inference models) stores them in the file.
    */
   parameters: 'inputs' | 'initializers';
-  /** Trained values by parameter name; parameters not listed keep their initial value. */
+  /** Trained values by parameter or buffer name; those not listed keep their initial value. */
   parameterValues?: ReadonlyMap<string, Float32Array | Float64Array>;
   metadata?: Record<string, string>;
 }
@@ -37,13 +37,13 @@ export function buildModelProto(graph: GraphBuilder, options: SerializeOptions):
   const inputs = graph.inputs.filter((tensor) => used.has(tensor.name)).map(valueInfo);
   const initializers = graph.initializers.filter(({ tensor }) => used.has(tensor.name)).map(({ tensor, data }) => tensorProto(tensor, data));
 
-  for (const parameter of graph.parameters) {
-    if (!used.has(parameter.tensor.name)) continue;
+  for (const state of [...graph.parameters, ...graph.buffers]) {
+    if (!used.has(state.tensor.name)) continue;
     if (options.parameters === 'inputs') {
-      inputs.push(valueInfo(parameter.tensor));
+      inputs.push(valueInfo(state.tensor));
     } else {
-      const value = options.parameterValues?.get(parameter.tensor.name) ?? parameter.initialValue;
-      initializers.push(tensorProto(parameter.tensor, value));
+      const value = options.parameterValues?.get(state.tensor.name) ?? state.initialValue;
+      initializers.push(tensorProto(state.tensor, value));
     }
   }
 

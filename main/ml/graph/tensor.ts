@@ -3,7 +3,7 @@ import type { Shape } from './dims';
 import type { GraphBuilder } from './graph-builder';
 
 /** Where a tensor's value comes from when the graph runs. */
-export type TensorKind = 'input' | 'parameter' | 'initializer' | 'constant' | 'computed';
+export type TensorKind = 'input' | 'parameter' | 'buffer' | 'initializer' | 'constant' | 'computed';
 
 /**
  * A symbolic tensor: a named value in one graph with a dtype and a shape

@@ -85,14 +85,19 @@ export async function checkGradient(specs: readonly CheckInput[], build: (inputs
   const weights = graph.constant(Array.from({ length: size }, () => 0.5 + weightRandom.nextFloat()), output.dtype, output.shape);
   const loss = reduceSum(mul(output, weights));
 
-  const checked = specs.map((spec, i) => (spec.differentiable ?? (spec.dtype ?? 'float64').startsWith('float')) ? i : -1).filter((i) => i >= 0);
+  // Parameters created by layers inside `build` are fed and checked like inputs.
+  const allSpecs: CheckInput[] = [...specs, ...graph.parameters.map((parameter) => ({ shape: parameter.tensor.shape as number[] }))];
+  tensors.push(...graph.parameters.map((parameter) => parameter.tensor));
+  values.push(...graph.parameters.map((parameter) => Array.from(parameter.initialValue)));
+
+  const checked = allSpecs.map((spec, i) => (spec.differentiable ?? (spec.dtype ?? 'float64').startsWith('float')) ? i : -1).filter((i) => i >= 0);
   const grads = gradients(loss, checked.map((i) => tensors[i]));
   graph.output(output, 'y');
   graph.output(loss, 'loss');
   grads.forEach((gradient, k) => graph.output(gradient, `grad${k}`));
 
   const session = await StepSession.create(serializeGraph(graph, { parameters: 'inputs' }));
-  const run = async (current: number[][]) => session.run(feedsFor(specs, tensors, current));
+  const run = async (current: number[][]) => session.run(feedsFor(allSpecs, tensors, current));
   const base = await run(values);
 
   const numeric: number[][] = [];
@@ -111,7 +116,7 @@ export async function checkGradient(specs: readonly CheckInput[], build: (inputs
   await session.release();
 
   return {
-    inputs: values,
+    inputs: values.slice(0, specs.length),
     outputs: [{ data: toNumbers(base.y.data), dims: [...base.y.dims] }],
     analytic: checked.map((_, k) => toNumbers(base[`grad${k}`].data)),
     numeric,
