@@ -2,9 +2,9 @@ import { DatasetFormatError } from '../../errors';
 
 /**
  * Data element tags and typed data of MATLAB level 5 MAT-files, as laid out in
- * MathWorks' "MAT-File Format" (version 7 and earlier): each element starts
- * with an 8-byte tag (data type, byte count), or a 4-byte tag in the small
- * element format when the data fits in 4 bytes.
+ * MathWorks' "MAT-File Format" (version 7 and earlier). Each element starts
+ * with an 8-byte tag of data type and byte count. Data of up to 4 bytes may use
+ * the small element format instead, with both packed into the first 4 bytes.
  */
 
 export const dataTypes = {

@@ -175,7 +175,7 @@ function readMatrix(source: MatSource, tag: ElementTag, depth: number): { name: 
       return { name, value: readChar(cursor, dims) };
     case 'sparse':
     case 'object':
-      throw new DatasetFormatError(`${source.label} holds a ${arrayClass} array "${name}", which this reader does not support. Store it as a full numeric, char, cell or struct array.`);
+      throw new DatasetFormatError(`${source.label} contains a ${arrayClass} array "${name}", which this reader does not support. Store it as a full numeric, char, cell or struct array.`);
     default:
       return { name, value: readNumeric(cursor, arrayClass, dims, flags) };
   }
@@ -230,7 +230,7 @@ function readNumberPart(cursor: SubelementCursor, count: number, part: string): 
   const tag = cursor.next(part);
   const values = readNumbers(cursor.source, tag);
   if (values.length !== count) {
-    throw formatError(cursor.source, tag.dataOffset, `${part} holds ${values.length} values but the dimensions call for ${count}`);
+    throw formatError(cursor.source, tag.dataOffset, `${part} contains ${values.length} values but the dimensions call for ${count}`);
   }
   return values;
 }
@@ -243,7 +243,7 @@ function readChar(cursor: SubelementCursor, dims: number[]): MatChar {
   const tag = cursor.next('character data');
   const characters = readCharacters(cursor.source, tag);
   if (characters.length !== count) {
-    throw formatError(cursor.source, tag.dataOffset, `character data holds ${characters.length} characters but the dimensions call for ${count}`);
+    throw formatError(cursor.source, tag.dataOffset, `character data contains ${characters.length} characters but the dimensions call for ${count}`);
   }
 
   const rowCount = dims[0];
