@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatasetFormatError } from '../errors';
 import type { ProgressReporter } from '../jobs/progress';
 import { readImageSize } from './image-header';
-import { ProblemList } from './problem-list';
+import { countOf, ProblemList } from './problem-list';
 import type { ScannedImage } from './scan-folder';
 
 export interface ImportedImage extends ScannedImage {
@@ -55,7 +55,7 @@ export async function readImageFiles(
       nextIndex += 1;
 
       const image = images[index];
-      const read = await readOneImage(join(rootDir, image.relativePath), image.relativePath, problems);
+      const read = await readOneImage(rootDir, image.relativePath, index, problems);
       if (read) results[index] = { ...image, ...read };
 
       done += 1;
@@ -69,27 +69,29 @@ export async function readImageFiles(
   return results;
 }
 
+/** Returns the hash and size of one image, or null after recording why it is unusable; `index` ranks the problem examples. */
 async function readOneImage(
-  filePath: string,
+  rootDir: string,
   relativePath: string,
+  index: number,
   problems: ReadProblems,
 ): Promise<{ contentHash: string; width: number; height: number } | null> {
   let bytes: Buffer;
   try {
-    bytes = await readBoundedFile(filePath);
+    bytes = await readBoundedFile(join(rootDir, relativePath));
   } catch (error) {
-    const problem = error instanceof FileTooLargeError ? problems.tooLarge : problems.unreadable;
-    problem.add(error instanceof FileTooLargeError ? relativePath : `${relativePath} (${(error as Error).message})`);
+    if (error instanceof FileTooLargeError) problems.tooLarge.add(relativePath, index);
+    else problems.unreadable.add(`${relativePath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, index);
     return null;
   }
 
   if (bytes.length === 0) {
-    problems.empty.add(relativePath);
+    problems.empty.add(relativePath, index);
     return null;
   }
   const size = readImageSize(bytes);
   if (size === null) {
-    problems.corrupt.add(relativePath);
+    problems.corrupt.add(relativePath, index);
     return null;
   }
 
@@ -112,14 +114,14 @@ async function readBoundedFile(filePath: string): Promise<Buffer> {
 
 function throwOnReadProblems(rootDir: string, problems: ReadProblems): void {
   const sentences: string[] = [];
-  if (problems.empty.count > 0) sentences.push(`${problems.empty.count} files are empty (zero bytes): ${problems.empty.describe()}.`);
+  if (problems.empty.count > 0) sentences.push(`${countOf(problems.empty.count, 'empty (zero-byte) file')}: ${problems.empty.describe()}.`);
   if (problems.corrupt.count > 0) {
-    sentences.push(`${problems.corrupt.count} files have no readable JPEG or PNG header (corrupt or truncated): ${problems.corrupt.describe()}.`);
+    sentences.push(`${countOf(problems.corrupt.count, 'file')} without a readable JPEG or PNG header (corrupt or truncated): ${problems.corrupt.describe()}.`);
   }
   if (problems.tooLarge.count > 0) {
-    sentences.push(`${problems.tooLarge.count} files are larger than ${maxImageBytes / 1024 / 1024} MiB: ${problems.tooLarge.describe()}.`);
+    sentences.push(`${countOf(problems.tooLarge.count, 'file')} larger than ${maxImageBytes / 1024 / 1024} MiB: ${problems.tooLarge.describe()}.`);
   }
-  if (problems.unreadable.count > 0) sentences.push(`${problems.unreadable.count} files could not be read: ${problems.unreadable.describe()}.`);
+  if (problems.unreadable.count > 0) sentences.push(`${countOf(problems.unreadable.count, 'unreadable file')}: ${problems.unreadable.describe()}.`);
   if (sentences.length === 0) return;
 
   throw new DatasetFormatError(

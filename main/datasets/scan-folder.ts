@@ -13,7 +13,7 @@ import {
   parseFileName,
   splitFolders,
 } from './file-names';
-import { ProblemList } from './problem-list';
+import { countOf, ProblemList } from './problem-list';
 
 /** One image file whose name passed the layout's pattern; nothing has been read from it yet. */
 export interface ScannedImage {
@@ -78,16 +78,22 @@ async function requireDirectory(rootDir: string): Promise<void> {
   }
 }
 
-/** Returns the splits whose folder exists; query and gallery are required, train is optional. */
+/**
+ * Returns the splits whose folder exists, following symbolic links. Query and
+ * gallery are required and train is optional.
+ */
 async function findSplitFolders(rootDir: string): Promise<Split[]> {
-  const entries = await readdir(rootDir, { withFileTypes: true });
-  const folderNames = new Set(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name));
-  const present = splitOrder.filter((split) => folderNames.has(splitFolders[split]));
+  const present: Split[] = [];
+  for (const split of splitOrder) {
+    const info = await stat(join(rootDir, splitFolders[split])).catch(() => null);
+    if (info?.isDirectory()) present.push(split);
+  }
 
   const missing = (['query', 'gallery'] as const).filter((split) => !present.includes(split));
   if (missing.length === 0) return present;
 
-  const found = [...folderNames].sort().slice(0, 10);
+  const entries = await readdir(rootDir, { withFileTypes: true });
+  const found = entries.filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name).sort().slice(0, 10);
   const missingNames = missing.map((split) => splitFolders[split]).join(' and ');
   throw new DatasetFormatError(
     `Dataset folder ${rootDir} has no ${missingNames} subfolder. ${expectedLayoutSentence()} ` +
@@ -101,7 +107,7 @@ function expectedLayoutSentence(): string {
     .join(' or ');
   return (
     `Expected subfolders bounding_box_test (gallery) and query, optionally bounding_box_train, ` +
-    `holding images named like ${examples}.`
+    `containing images named like ${examples}.`
   );
 }
 
@@ -183,13 +189,13 @@ function parseNames(
 function throwOnNameProblems(rootDir: string, layout: DatasetLayout, unrecognised: ProblemList, misplacedDistractors: ProblemList): void {
   if (unrecognised.count > 0) {
     throw new DatasetFormatError(
-      `Dataset folder ${rootDir} looks like ${layoutTitles[layout]}, but ${unrecognised.count} image names do not follow its pattern ` +
+      `Dataset folder ${rootDir} looks like ${layoutTitles[layout]}, but has ${countOf(unrecognised.count, 'image name')} outside its pattern ` +
         `(expected names like ${layoutExampleNames[layout]}): ${unrecognised.describe()}. Rename or remove these files and import again.`,
     );
   }
   if (misplacedDistractors.count > 0) {
     throw new DatasetFormatError(
-      `Dataset folder ${rootDir} has ${misplacedDistractors.count} distractor images (person id 0000) outside bounding_box_test: ` +
+      `Dataset folder ${rootDir} has ${countOf(misplacedDistractors.count, 'distractor image')} (person id 0000) outside bounding_box_test: ` +
         `${misplacedDistractors.describe()}. Distractors belong to the gallery only; move or remove them and import again.`,
     );
   }
