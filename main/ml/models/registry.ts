@@ -29,12 +29,12 @@ export async function registerModel(db: Db, request: RegisterModelRequest): Prom
   const bytes = await readModelFile(filePath);
   const contentHash = sha256Hex(bytes);
 
-  const existing = findByHash(db, contentHash);
-  if (existing) return reuseExisting(existing, card, filePath);
-
   const declared = await readDeclaredTensors(bytes, filePath);
   validateCard(card, declared);
   const shape = describeModelShape(card, declared);
+
+  const existing = findByHash(db, contentHash);
+  if (existing) return reuseExisting(existing, card, filePath);
 
   const name = request.name ?? basename(filePath, extname(filePath));
   const info = db

@@ -1,0 +1,122 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import sharp from 'sharp';
+import { DatasetFormatError, NotFoundError, ShapeError, serializeError } from '../../errors';
+import { createSession, float32Tensor, type ModelSession, type ModuleWorkerData } from '../runtime';
+import { decodeAndResize, writeNchw } from './preprocess';
+import type { EmbedRequest, EmbeddingWorkerSetup, ImageSource, WorkerReply } from './worker-protocol';
+
+/**
+ * Worker thread of the embedding pool: decodes and normalises images, then
+ * runs the model on them. Decoding of a request starts as soon as it arrives
+ * and runs on libuv's thread pool while this thread is blocked in the
+ * inference of the request before it, so both overlap.
+ */
+
+const port = parentPort!;
+const setup = (workerData as ModuleWorkerData<EmbeddingWorkerSetup>).data;
+const { card } = setup;
+const imageSize = 3 * card.height * card.width;
+
+// One libvips thread per image: the pool already runs one worker per core, and
+// libvips' own threads only add contention on images this small.
+sharp.concurrency(1);
+// Every image is read once, so libvips' operation cache would only hold memory.
+sharp.cache(false);
+
+/** A preprocessing error tied to the position of its image in the request. */
+class SourceFailure extends Error {
+  constructor(
+    readonly sourceIndex: number,
+    readonly failure: Error,
+  ) {
+    super(failure.message);
+  }
+}
+
+let session: ModelSession;
+let inferenceChain: Promise<void> = Promise.resolve();
+
+void start();
+
+async function start(): Promise<void> {
+  try {
+    session = await createSession(setup.modelBytes, { provider: setup.provider, intraOpThreads: setup.intraOpThreads, label: setup.modelLabel });
+    reply({ kind: 'ready' });
+  } catch (error) {
+    reply({ kind: 'startFailed', error: serializeError(error) });
+  }
+}
+
+port.on('message', (request: EmbedRequest) => {
+  const inputs = preprocessBatch(request.sources);
+  // The failure is reported when the request's turn comes; this only keeps it from counting as unhandled.
+  inputs.catch(() => {});
+  inferenceChain = inferenceChain.then(() => answer(request, inputs));
+});
+
+async function answer(request: EmbedRequest, inputs: Promise<Float32Array>): Promise<void> {
+  try {
+    const features = await infer(await inputs, request.sources.length);
+    reply({ kind: 'embedded', requestId: request.requestId, features }, [features.buffer as ArrayBuffer]);
+  } catch (error) {
+    const sourceIndex = error instanceof SourceFailure ? error.sourceIndex : null;
+    const cause = error instanceof SourceFailure ? error.failure : error;
+    reply({ kind: 'failed', requestId: request.requestId, sourceIndex, error: serializeError(cause) });
+  }
+}
+
+async function preprocessBatch(sources: ImageSource[]): Promise<Float32Array> {
+  const batch = new Float32Array(sources.length * imageSize);
+  await Promise.all(
+    sources.map(async (source, index) => {
+      let rgb: Buffer;
+      try {
+        rgb = await decodeAndResize(source, card);
+      } catch (error) {
+        throw new SourceFailure(index, describeDecodeFailure(source, error));
+      }
+      writeNchw(rgb, card, batch, index * imageSize);
+    }),
+  );
+  return batch;
+}
+
+/** Runs the model in batches of the declared size (zero-padding the last one) or all images at once when the batch is symbolic. */
+async function infer(batch: Float32Array, count: number): Promise<Float32Array> {
+  const dimension = setup.featureDimension;
+  const step = setup.fixedBatch ?? count;
+  const features = new Float32Array(count * dimension);
+
+  for (let start = 0; start < count; start += step) {
+    const size = Math.min(step, count - start);
+    let data = batch.subarray(start * imageSize, (start + size) * imageSize);
+    if (size < step) {
+      const padded = new Float32Array(step * imageSize);
+      padded.set(data);
+      data = padded;
+    }
+
+    const input = float32Tensor(data, [step, 3, card.height, card.width]);
+    const outputs = await session.run({ [card.inputName]: input }, [card.outputName]);
+    const output = outputs[card.outputName];
+    if (output.type !== 'float32' || output.data.length !== step * dimension) {
+      throw new ShapeError(
+        `The model output "${card.outputName}" returned ${output.data.length} ${output.type} values for a batch of ${step}, but ${step} x ${dimension} float32 values were expected.`,
+      );
+    }
+    features.set(output.data.subarray(0, size * dimension), start * dimension);
+  }
+  return features;
+}
+
+function describeDecodeFailure(source: ImageSource, error: unknown): Error {
+  // libvips repeats its decoder warnings on further lines; the first line says what failed.
+  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const name = typeof source === 'string' ? source : `the image of ${source.byteLength} bytes`;
+  if (detail.includes('Input file is missing')) return new NotFoundError(`The image file ${name} is missing; restore it or import the dataset again.`);
+  return new DatasetFormatError(`Cannot decode ${name}: ${detail}. Replace the file with a valid JPEG, PNG or WebP image.`);
+}
+
+function reply(message: WorkerReply, transferList: ArrayBuffer[] = []): void {
+  port.postMessage(message, transferList);
+}

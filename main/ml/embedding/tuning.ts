@@ -1,0 +1,33 @@
+import { availableParallelism } from 'node:os';
+import type { ExecutionProvider } from '../runtime';
+
+/** How the embedding job spreads work over threads and transactions. */
+export interface EmbeddingTuning {
+  /** Worker threads, each with its own inference session. */
+  workers: number;
+  /** Threads one session may use for one run. */
+  intraOpThreads: number;
+  /** Images per message to a worker; one batch when the model's batch dimension is symbolic. */
+  imagesPerRequest: number;
+  /** Requests queued at each worker, so that decoding overlaps inference. */
+  requestsPerWorker: number;
+  /** Embeddings per database transaction: what a cancelled or crashed job keeps. */
+  chunkSize: number;
+}
+
+/**
+ * One single-threaded session per core was the fastest CPU setup measured
+ * with bench/embedding.ts (see its header for the figures); JPEG decoding
+ * runs on libuv's thread pool between the sessions' runs.
+ */
+export function defaultEmbeddingTuning(provider: ExecutionProvider): EmbeddingTuning {
+  const cores = availableParallelism();
+  return {
+    // NOTE: the CUDA figures are a guess, never measured: two sessions keep the GPU fed while the other decodes.
+    workers: provider === 'cuda' ? 2 : Math.max(1, cores),
+    intraOpThreads: 1,
+    imagesPerRequest: 16,
+    requestsPerWorker: 2,
+    chunkSize: 256,
+  };
+}
