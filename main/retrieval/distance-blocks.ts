@@ -21,6 +21,7 @@ function distanceSession(): Promise<InferenceSession> {
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   }).catch((error: unknown) => {
     sessionPromise = null;
     throw new InternalError(`ONNX Runtime could not load the squared-distance GEMM model: ${String(error)}.`, { cause: error });
@@ -33,8 +34,10 @@ export interface DistanceBlock {
   firstRow: number;
   rowCount: number;
   columnCount: number;
-  /** Row-major rowCount x columnCount squared Euclidean distances, float32. */
+  /** Row-major rowCount x columnCount squared Euclidean distances, float32, each +0 or positive. */
   squaredDistances: Float32Array;
+  /** The same memory read as int32, which orders these values exactly like the floats. */
+  keys: Int32Array;
 }
 
 export interface BlockOptions {
@@ -65,7 +68,9 @@ export async function forEachDistanceBlock(rows: Float32Array, columns: Float32A
     const count = Math.min(rowsPerBlock, rowCount - firstRow);
     const rowTensor = new Tensor('float32', rows.subarray(firstRow * dimension, (firstRow + count) * dimension), [count, dimension]);
     const result = await session.run({ [squaredDistanceModel.rowsInput]: rowTensor, [squaredDistanceModel.columnsInput]: columnTensor });
-    return { firstRow, rowCount: count, columnCount, squaredDistances: result[squaredDistanceModel.output].data as Float32Array };
+    const squaredDistances = result[squaredDistanceModel.output].data as Float32Array;
+    const keys = new Int32Array(squaredDistances.buffer, squaredDistances.byteOffset, squaredDistances.length);
+    return { firstRow, rowCount: count, columnCount, squaredDistances, keys };
   };
 
   let pending: Promise<DistanceBlock> | null = computeBlock(0);

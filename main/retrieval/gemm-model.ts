@@ -1,12 +1,14 @@
 import protobuf from 'protobufjs/minimal.js';
 
 /**
- * Serialises a one-node ONNX model that turns unit-length feature rows into
+ * Serialises a two-node ONNX model that turns unit-length feature rows into
  * squared Euclidean distances with a single GEMM:
- * `squaredDistances = 2 - 2 * rows x columns^T`, which equals |r - c|^2 only
- * when every row and column has unit L2 norm. Running it in ONNX Runtime uses
- * its vectorised, multi-threaded matrix multiply, roughly 100 times faster
- * than a scalar JavaScript loop. Field numbers follow onnx/onnx.proto (IR 7).
+ * `squaredDistances = max(0, 2 - 2 * rows x columns^T)`, which equals
+ * |r - c|^2 only when every row and column has unit L2 norm. The Relu clips
+ * rounding below zero, so every output is +0 or positive, and such float32
+ * values sort like their bit patterns read as int32. ONNX Runtime runs the
+ * GEMM vectorised on all cores, roughly 100 times faster than a scalar
+ * JavaScript loop. Field numbers follow onnx/onnx.proto (IR 7).
  */
 export const squaredDistanceModel = {
   rowsInput: 'rows',
@@ -26,6 +28,7 @@ type Writer = protobuf.Writer;
 export function buildSquaredDistanceModel(): Uint8Array {
   const graph = protobuf.Writer.create();
   writeMessage(graph, 1, gemmNode());
+  writeMessage(graph, 1, reluNode());
   writeString(graph, 2, 'squared_distances');
   writeMessage(graph, 5, scalarInitializer('two', 2));
   writeMessage(graph, 11, tensorInfo(squaredDistanceModel.rowsInput, ['rowCount', 'dimension']));
@@ -49,12 +52,21 @@ function gemmNode(): Writer {
   writeString(node, 1, squaredDistanceModel.rowsInput);
   writeString(node, 1, squaredDistanceModel.columnsInput);
   writeString(node, 1, 'two');
-  writeString(node, 2, squaredDistanceModel.output);
+  writeString(node, 2, 'products');
   writeString(node, 3, 'gemm');
   writeString(node, 4, 'Gemm');
   writeMessage(node, 5, floatAttribute('alpha', -2));
   writeMessage(node, 5, floatAttribute('beta', 1));
   writeMessage(node, 5, intAttribute('transB', 1));
+  return node;
+}
+
+function reluNode(): Writer {
+  const node = protobuf.Writer.create();
+  writeString(node, 1, 'products');
+  writeString(node, 2, squaredDistanceModel.output);
+  writeString(node, 3, 'clip_below_zero');
+  writeString(node, 4, 'Relu');
   return node;
 }
 

@@ -19,6 +19,16 @@ export interface QueryOutcomes {
   top: RankedItem[][];
 }
 
+/** A row of non-negative float32 distances and the same memory read as int32 sort keys. */
+export interface DistanceRow {
+  values: Float32Array;
+  keys: Int32Array;
+  offset: number;
+}
+
+/** Larger than the bit pattern of any finite non-negative float32 (0x7f7fffff). */
+const paddingKey = 0x7fffffff;
+
 /**
  * Ranks one query's row of gallery distances under the Market-1501/Duke
  * protocol without sorting the row. Gallery items of the query's identity
@@ -27,9 +37,11 @@ export interface QueryOutcomes {
  * included). Equal distances rank by ascending gallery index.
  *
  * The rank of each true match is 1 plus the number of valid items ordered
- * before it. One pass over the row counts, for every false match nearer than
- * the last true match, how many true matches precede it. Most items lie
- * beyond that last true match and cost a single comparison.
+ * before it. A branch-free pass collects the items no farther than the last
+ * true match, then each collected false match finds how many true matches
+ * precede it by a branch-free binary search. Distances are compared as int32
+ * keys, which order non-negative float32 values exactly, so that both steps
+ * avoid mispredicted branches, the main cost of a scan in JavaScript.
  */
 export class QueryRanker {
   readonly outcomes: QueryOutcomes;
@@ -38,7 +50,8 @@ export class QueryRanker {
   private readonly galleryByPerson: Map<number, number[]>;
   private readonly topList: NearestList;
   private readonly toDistance: (value: number) => number;
-  private trueValues = new Float64Array(64);
+  private readonly candidates: Int32Array;
+  private trueKeys = new Int32Array(64).fill(paddingKey);
   private trueIndices = new Int32Array(64);
   private falseBefore = new Int32Array(65);
 
@@ -47,8 +60,9 @@ export class QueryRanker {
     this.personIds = gallery.personIds;
     this.cameraIds = gallery.cameraIds;
     this.galleryByPerson = groupByPerson(gallery.personIds);
-    this.topList = new NearestList(topPerQuery);
+    this.topList = new NearestList(Math.min(topPerQuery, gallery.personIds.length));
     this.toDistance = toDistance;
+    this.candidates = new Int32Array(gallery.personIds.length + 1);
     this.outcomes = {
       averagePrecision: new Float64Array(queryCount),
       inversePenalty: new Float64Array(queryCount),
@@ -58,83 +72,78 @@ export class QueryRanker {
     };
   }
 
-  /** Ranks `row[offset .. offset + galleryCount)`, the distances from query `queryIndex` to the gallery. */
-  rankRow(queryIndex: number, personId: number, cameraId: number, row: Float32Array, offset: number): void {
-    const trueCount = this.collectTrueMatches(personId, cameraId, row, offset);
+  /** Ranks the query `queryIndex` given its distances to every gallery item. */
+  rankRow(queryIndex: number, personId: number, cameraId: number, row: DistanceRow): void {
+    const trueCount = this.collectTrueMatches(personId, cameraId, row);
     this.outcomes.trueMatches[queryIndex] = trueCount;
     if (trueCount === 0) return;
 
-    this.countFalseMatchesBefore(personId, cameraId, row, offset, trueCount);
+    const candidateCount = this.collectCandidates(row, this.trueKeys[trueCount - 1]);
+    this.countFalseMatchesBefore(personId, row, trueCount, candidateCount);
     this.storeOutcome(queryIndex, trueCount);
-    this.outcomes.top[queryIndex] = this.topList.sorted().map(({ index, distance }) => ({
-      galleryIndex: index,
-      distance: this.toDistance(distance),
-    }));
+    if (this.topList.capacity > 0) this.fillTopList(queryIndex, personId, cameraId, row, candidateCount);
   }
 
-  /** Fills trueValues/trueIndices with the query's true matches sorted by (value, index); returns their count. */
-  private collectTrueMatches(personId: number, cameraId: number, row: Float32Array, offset: number): number {
+  /** Fills trueKeys/trueIndices with the true matches sorted by (key, index); returns their count. */
+  private collectTrueMatches(personId: number, cameraId: number, row: DistanceRow): number {
     const samePerson = this.galleryByPerson.get(personId) ?? [];
     this.reserve(samePerson.length);
 
-    const order: number[] = [];
-    for (const galleryIndex of samePerson) {
-      if (this.cameraIds[galleryIndex] !== cameraId) order.push(galleryIndex);
-    }
-    order.sort((a, b) => row[offset + a] - row[offset + b] || a - b);
+    const keys = row.keys;
+    const offset = row.offset;
+    const order = samePerson.filter((galleryIndex) => this.cameraIds[galleryIndex] !== cameraId);
+    order.sort((a, b) => keys[offset + a] - keys[offset + b] || a - b);
 
+    this.trueKeys.fill(paddingKey);
     order.forEach((galleryIndex, position) => {
       this.trueIndices[position] = galleryIndex;
-      this.trueValues[position] = row[offset + galleryIndex];
+      this.trueKeys[position] = keys[offset + galleryIndex];
     });
     return order.length;
   }
 
-  /**
-   * Sets falseBefore[p] to the number of false matches ranked after exactly p
-   * true matches and before the next one, and fills the top list.
-   */
-  private countFalseMatchesBefore(personId: number, cameraId: number, row: Float32Array, offset: number, trueCount: number): void {
-    const falseBefore = this.falseBefore;
-    falseBefore.fill(0, 0, trueCount + 1);
-    const lastValue = this.trueValues[trueCount - 1];
-    const lastIndex = this.trueIndices[trueCount - 1];
-    const topList = this.topList;
-    topList.clear();
-
+  /** Writes to `candidates` the gallery indices whose key is at most `bound`, in index order; returns their count. */
+  private collectCandidates(row: DistanceRow, bound: number): number {
+    const { keys, offset } = row;
+    const candidates = this.candidates;
     const galleryCount = this.personIds.length;
-    let bound = Math.max(lastValue, topList.bound);
+    let count = 0;
     for (let galleryIndex = 0; galleryIndex < galleryCount; galleryIndex += 1) {
-      const value = row[offset + galleryIndex];
-      if (value > bound) continue;
-
-      const samePerson = this.personIds[galleryIndex] === personId;
-      if (samePerson && this.cameraIds[galleryIndex] === cameraId) continue;
-
-      if (value <= topList.bound) {
-        topList.offer(value, galleryIndex);
-        bound = Math.max(lastValue, topList.bound);
-      }
-      if (samePerson) continue;
-
-      if (value < lastValue || (value === lastValue && galleryIndex < lastIndex)) {
-        falseBefore[this.countTrueMatchesBefore(value, galleryIndex, trueCount)] += 1;
-      }
+      // Every index is written, but the count only advances when key <= bound:
+      // (bound - key) >> 31 is -1 when key > bound and 0 otherwise. Both are
+      // non-negative int32, so the difference fits in an int32.
+      candidates[count] = galleryIndex;
+      count += 1 + ((bound - keys[offset + galleryIndex]) >> 31);
     }
+    return count;
   }
 
-  /** Binary search: the number of true matches ordered before (value, galleryIndex). */
-  private countTrueMatchesBefore(value: number, galleryIndex: number, trueCount: number): number {
-    let low = 0;
-    let high = trueCount;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      const middleValue = this.trueValues[middle];
-      const isBefore = middleValue < value || (middleValue === value && this.trueIndices[middle] < galleryIndex);
-      if (isBefore) low = middle + 1;
-      else high = middle;
+  /** Sets falseBefore[p] to the number of false matches ranked after exactly p true matches and before the next. */
+  private countFalseMatchesBefore(personId: number, row: DistanceRow, trueCount: number, candidateCount: number): void {
+    const { keys, offset } = row;
+    const { candidates, falseBefore, personIds, trueKeys, trueIndices } = this;
+    falseBefore.fill(0, 0, trueCount + 1);
+    let firstStep = 1;
+    while (firstStep * 2 <= trueCount) firstStep *= 2;
+
+    for (let candidate = 0; candidate < candidateCount; candidate += 1) {
+      const galleryIndex = candidates[candidate];
+      if (personIds[galleryIndex] === personId) continue;
+      const key = keys[offset + galleryIndex];
+
+      // Number of true keys below `key`: a binary search that adds `step`
+      // through a mask instead of a branch. The steps sum to
+      // 2 x firstStep - 1 >= trueCount, and trueKeys is padded with
+      // paddingKey to a power-of-two length above trueCount, so every probe
+      // is in range.
+      let before = 0;
+      for (let step = firstStep; step > 0; step >>= 1) {
+        before += step & ((trueKeys[before + step - 1] - key) >> 31);
+      }
+      while (before < trueCount && trueKeys[before] === key && trueIndices[before] < galleryIndex) before += 1;
+
+      falseBefore[before] += 1;
     }
-    return low;
   }
 
   /** Turns the false-match counts into ranks, then into AP, INP and the first true match rank. */
@@ -153,11 +162,45 @@ export class QueryRanker {
     this.outcomes.inversePenalty[queryIndex] = trueCount / rank;
   }
 
+  /**
+   * Keeps the nearest valid items. They are among the candidates unless fewer
+   * valid items than the list holds lie up to the last true match; only then
+   * is the rest of the row scanned.
+   */
+  private fillTopList(queryIndex: number, personId: number, cameraId: number, row: DistanceRow, candidateCount: number): void {
+    const { keys, values, offset } = row;
+    const topList = this.topList;
+    topList.clear();
+    const isJunk = (galleryIndex: number) => this.personIds[galleryIndex] === personId && this.cameraIds[galleryIndex] === cameraId;
+
+    for (let candidate = 0; candidate < candidateCount; candidate += 1) {
+      const galleryIndex = this.candidates[candidate];
+      const key = keys[offset + galleryIndex];
+      if (key <= topList.bound && !isJunk(galleryIndex)) topList.offer(key, galleryIndex);
+    }
+
+    if (topList.length < topList.capacity) {
+      const lastKey = this.trueKeys[this.outcomes.trueMatches[queryIndex] - 1];
+      for (let galleryIndex = 0; galleryIndex < this.personIds.length; galleryIndex += 1) {
+        const key = keys[offset + galleryIndex];
+        if (key > lastKey && key <= topList.bound && !isJunk(galleryIndex)) topList.offer(key, galleryIndex);
+      }
+    }
+
+    this.outcomes.top[queryIndex] = topList.sorted().map(({ index }) => ({
+      galleryIndex: index,
+      distance: this.toDistance(values[offset + index]),
+    }));
+  }
+
+  /** Grows the per-query buffers to a power-of-two length above `trueCount`, as the branch-free search needs. */
   private reserve(trueCount: number): void {
-    if (trueCount <= this.trueValues.length) return;
-    this.trueValues = new Float64Array(trueCount);
-    this.trueIndices = new Int32Array(trueCount);
-    this.falseBefore = new Int32Array(trueCount + 1);
+    if (trueCount < this.trueIndices.length) return;
+    let length = this.trueIndices.length;
+    while (length <= trueCount) length *= 2;
+    this.trueKeys = new Int32Array(length).fill(paddingKey);
+    this.trueIndices = new Int32Array(length);
+    this.falseBefore = new Int32Array(length + 1);
   }
 }
 
