@@ -1,11 +1,13 @@
 import { saveExecutionProvider, type AppContext } from '../../app-context';
 import { deleteDataset, getIdentity, importDataset, listDatasets, listIdentities, readImageDataUrl } from '../../datasets';
 import { schemaVersion } from '../../db/workspace';
-import { NotSupportedError } from '../../errors';
+import { embedDataset } from '../../ml/embedding';
 import { inspectModel, listModels, registerModel } from '../../ml/models';
 import { availableExecutionProviders, resolveExecutionProvider } from '../../ml/runtime';
 import type { ApiHandlers } from '../dispatcher';
+import { runEvaluation } from './evaluation';
 import { browseFiles } from './files';
+import { runSearch } from './search';
 
 /** Each API method's implementation; the dispatcher validates input and output around them. */
 export const apiHandlers: ApiHandlers = {
@@ -30,15 +32,12 @@ export const apiHandlers: ApiHandlers = {
   'models.register': (input, context) => registerModel(context.db, input),
   'models.list': (_input, context) => listModels(context.db),
 
-  'embeddings.run': () => {
-    throw new NotSupportedError('embeddings.run is not wired yet.');
-  },
-  'search.run': () => {
-    throw new NotSupportedError('search.run is not wired yet.');
-  },
-  'evaluation.run': () => {
-    throw new NotSupportedError('evaluation.run is not wired yet.');
-  },
+  'embeddings.run': (input, context) =>
+    context.jobs.run('embed', input, (progress) =>
+      embedDataset(context.db, { ...input, executionProvider: input.executionProvider ?? context.settings.executionProvider }, progress),
+    ),
+  'search.run': (input, context) => runSearch(input, context),
+  'evaluation.run': (input, context) => runEvaluation(input, context),
 
   'jobs.list': (input, context) => context.jobs.list(input.limit),
   'jobs.cancel': (input, context) => ({ cancelled: context.jobs.cancel(input.jobId) }),
