@@ -1,14 +1,15 @@
 /** Number and time formatting shared by the pages, in the reader's locale. */
 
 const countFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const rateFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const smallRateFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 export function formatCount(value: number): string {
   return countFormat.format(value);
 }
 
+/** Formats a rate with one decimal below 100 per second, where the decimal still tells something. */
 export function formatRate(perSecond: number): string {
-  return rateFormat.format(perSecond);
+  return perSecond < 100 ? smallRateFormat.format(perSecond) : countFormat.format(perSecond);
 }
 
 /** Formats a fraction 0..1 as a percentage with one decimal, e.g. 0.8234 -> "82.3 %". */

@@ -28,6 +28,7 @@ export function ImageThumb({ imageId, height, match, alt }: ImageThumbProps) {
 
   return (
     <Box
+      data-testid="image-thumb"
       style={{
         display: 'inline-flex',
         alignItems: 'center',

@@ -13,8 +13,9 @@ const worstQueryCount = 20;
 
 /** Runs the evaluation protocol and shows its figures, CMC curve and worst queries. */
 export function EvaluatePanel({ datasetId, modelId }: { datasetId: number; modelId: number }) {
-  const [rerank, setRerank] = useState(false);
   const job = useJob('evaluation.run', 'evaluat');
+  // Matches the shown result when the page opens again after an evaluation with re-ranking.
+  const [rerank, setRerank] = useState(() => Boolean(job.result?.reranked));
   const result = job.result?.datasetId === datasetId && job.result.modelId === modelId ? job.result : undefined;
   const totalSeconds = result ? Object.values(result.seconds).reduce((sum, value) => sum + value, 0) : 0;
 

@@ -9,7 +9,7 @@ const previewHeight = 192;
 /** The query image with its identity and camera when the dataset knows them. */
 export function QueryPreview({ query, person }: { query: SearchQuery; person: ApiOutput<'search.run'>['query'] | null }) {
   return (
-    <Paper withBorder p="sm" data-testid="query-preview">
+    <Paper withBorder p="sm" data-testid="query-preview" data-person-id={person?.personId ?? undefined} data-camera-id={person?.cameraId ?? undefined}>
       <Stack gap={4} align="center">
         <Text fw={600}>Query</Text>
         {query.source === 'dataset' ? (

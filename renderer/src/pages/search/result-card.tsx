@@ -16,10 +16,12 @@ export function ResultCard({ result, ...itemProps }: { result: RankedImage } & G
       aria-label={`Rank ${result.rank}, distance ${result.distance.toFixed(3)}, ${matchWords[result.match]}`}
       data-match={result.match}
       data-rank={result.rank}
+      data-person-id={result.personId}
+      data-camera-id={result.cameraId}
       {...itemProps}
     >
       <Stack gap={0} align="center">
-        <Group justify="space-between" w="100%" px={2}>
+        <Group justify="space-between" wrap="nowrap" gap={4} w="100%" px={2}>
           <Text size="xs" fw={700}>
             #{result.rank}
           </Text>
@@ -28,8 +30,11 @@ export function ResultCard({ result, ...itemProps }: { result: RankedImage } & G
           </Text>
         </Group>
         <ImageThumb imageId={result.imageId} height={128} match={result.match} alt={`Rank ${result.rank}`} />
-        <Text size="xs">
-          {formatPersonId(result.personId)} · cam {result.cameraId}
+        <Text size="xs" fw={500}>
+          {formatPersonId(result.personId)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          camera {result.cameraId}
         </Text>
       </Stack>
     </Paper>

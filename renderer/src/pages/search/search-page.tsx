@@ -1,12 +1,12 @@
 import { Group, Paper, Select, Stack, Switch, Tabs, Title } from '@mantine/core';
-import { useState } from 'react';
 import { DatasetSelect } from '../../components/dataset-select';
 import { ModelSelect } from '../../components/model-select';
 import { useSelectedDataset, useSelectedModel } from '../../hooks/use-selection';
+import { useSharedState } from '../../hooks/use-shared-state';
 import { ImageDropZone } from './image-drop-zone';
 import { QueryPicker } from './query-picker';
 import { SearchResults } from './search-results';
-import type { SearchQuery } from './search-query';
+import { hideSameCameraState, searchQueryState, topKState } from './search-state';
 
 const topKChoices = ['5', '10', '20', '50', '100'];
 
@@ -14,9 +14,9 @@ const topKChoices = ['5', '10', '20', '50', '100'];
 export function SearchPage() {
   const [datasetId, setDatasetId] = useSelectedDataset();
   const [modelId, setModelId] = useSelectedModel();
-  const [query, setQuery] = useState<SearchQuery | null>(null);
-  const [topK, setTopK] = useState(20);
-  const [hideSameCamera, setHideSameCamera] = useState(true);
+  const [query, setQuery] = useSharedState(searchQueryState);
+  const [topK, setTopK] = useSharedState(topKState);
+  const [hideSameCamera, setHideSameCamera] = useSharedState(hideSameCameraState);
 
   const changeDataset = (id: number | null) => {
     if (id !== datasetId) setQuery(null);

@@ -25,6 +25,7 @@ export function SearchResults({ datasetId, modelId, query, topK, hideSameCameraS
   });
   const result = search.data;
   const trueMatches = result?.results.filter((item) => item.match === 'true').length ?? 0;
+  const identityKnown = result?.query.personId != null;
 
   return (
     <Stack gap="sm">
@@ -38,7 +39,7 @@ export function SearchResults({ datasetId, modelId, query, topK, hideSameCameraS
             {search.loading && <Loader size="xs" />}
             {result && (
               <Text size="sm" c="dimmed" data-testid="search-summary">
-                {formatCount(trueMatches)} true matches shown · gallery of {formatCount(result.gallerySize)} images · {(result.seconds * 1000).toFixed(0)} ms
+                {identityKnown && `${formatCount(trueMatches)} true matches shown · `}gallery of {formatCount(result.gallerySize)} images · {(result.seconds * 1000).toFixed(0)} ms
               </Text>
             )}
           </Group>
