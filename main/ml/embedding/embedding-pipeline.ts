@@ -58,7 +58,13 @@ export async function runEmbeddingPipeline(options: PipelineOptions): Promise<Pi
       .embed(batch.map((item) => item.source))
       .then(
         (features) => {
-          buffer.add(batch, features, options.featureDimension);
+          try {
+            buffer.add(batch, features, options.featureDimension);
+          } catch (error) {
+            // A failed commit (a full disk, say) stops the job like a failed image does.
+            failure ??= { error };
+            return;
+          }
           completedImages += countImages(batch);
           progress.update('embed', options.cachedImages + completedImages, options.totalImages);
         },

@@ -49,7 +49,7 @@ async function start(): Promise<void> {
 
 port.on('message', (request: EmbedRequest) => {
   const inputs = preprocessBatch(request.sources);
-  // The failure is reported when the request's turn comes; this only keeps it from counting as unhandled.
+  // The failure is reported when the request's turn comes. This only keeps it from counting as unhandled.
   inputs.catch(() => {});
   inferenceChain = inferenceChain.then(() => answer(request, inputs));
 });
@@ -110,7 +110,7 @@ async function infer(batch: Float32Array, count: number): Promise<Float32Array> 
 }
 
 function describeDecodeFailure(source: ImageSource, error: unknown): Error {
-  // libvips repeats its decoder warnings on further lines; the first line says what failed.
+  // libvips repeats its decoder warnings on further lines, so only the first line names the failure.
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   const name = typeof source === 'string' ? source : `the image of ${source.byteLength} bytes`;
   if (detail.includes('Input file is missing')) return new NotFoundError(`The image file ${name} is missing; restore it or import the dataset again.`);

@@ -7,7 +7,7 @@ export { erf, exp, identity, log, neg, reciprocal, relu, sigmoid, sqrt, square, 
 export { gather, scatterNdAdd } from './gather';
 export { gemm, matMul, type GemmOptions } from './matmul';
 export { batchNormalizationInference, batchNormalizationTraining, layerNormalization } from './normalization';
-export { reduceMax, reduceMean, reduceSum } from './reduce';
+export { reduceMax, reduceMean, reduceSum, reduceSumSquare } from './reduce';
 export { expand, expandLike, flattenToMatrix, reshape, reshapeLike, shapeOf, squeeze, transpose, transposeLastTwo, unsqueeze, zerosLike } from './shape-ops';
 export { logSoftmax, softmax } from './softmax';
 export { gradients } from './autodiff';

@@ -35,6 +35,7 @@ export const opTypes = [
   'LayerNormalization',
   'BatchNormalization',
   'ReduceSum',
+  'ReduceSumSquare',
   'ReduceMean',
   'ReduceMax',
   'Transpose',

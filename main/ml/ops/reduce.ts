@@ -43,6 +43,9 @@ function reduceDefinition(type: OpType, rule: ReduceGradient): OpDefinition<Redu
 
 export const reduceSumDefinition = reduceDefinition('ReduceSum', ({ inputs }, g) => expandLike(g, inputs[0]!));
 
+// d/dx sum(x^2) = 2 x.
+export const reduceSumSquareDefinition = reduceDefinition('ReduceSumSquare', ({ inputs }, g) => mul(expandLike(g, inputs[0]!), mul(inputs[0]!, 2)));
+
 export const reduceMeanDefinition = reduceDefinition('ReduceMean', ({ inputs, attributes }, g) => {
   const x = inputs[0]!;
   return div(expandLike(g, x), reducedCount(x, attributes.axes));
@@ -87,6 +90,11 @@ function normalizeAxes(opType: string, x: Tensor, axes: readonly number[] | unde
 /** Sum over `axes` (all axes when omitted). */
 export function reduceSum(x: Tensor, axes?: readonly number[], keepDims = false): Tensor {
   return applyOp(reduceSumDefinition, [x], { axes: normalizeAxes('ReduceSum', x, axes), keepDims })[0];
+}
+
+/** Sum of squares over `axes` in one pass (all axes when omitted). */
+export function reduceSumSquare(x: Tensor, axes?: readonly number[], keepDims = false): Tensor {
+  return applyOp(reduceSumSquareDefinition, [x], { axes: normalizeAxes('ReduceSumSquare', x, axes), keepDims })[0];
 }
 
 export function reduceMean(x: Tensor, axes?: readonly number[], keepDims = false): Tensor {

@@ -19,7 +19,7 @@ import { gemmDefinition, matMulDefinition } from './matmul';
 import { batchNormalizationDefinition, layerNormalizationDefinition } from './normalization';
 import type { OpDefinition } from './op-definition';
 import type { OpType } from './op-types';
-import { reduceMaxDefinition, reduceMeanDefinition, reduceSumDefinition } from './reduce';
+import { reduceMaxDefinition, reduceMeanDefinition, reduceSumDefinition, reduceSumSquareDefinition } from './reduce';
 import { expandDefinition, reshapeDefinition, shapeDefinition, squeezeDefinition, transposeDefinition, unsqueezeDefinition } from './shape-ops';
 import { logSoftmaxDefinition, softmaxDefinition } from './softmax';
 
@@ -57,6 +57,7 @@ export const opDefinitions = {
   LayerNormalization: layerNormalizationDefinition,
   BatchNormalization: batchNormalizationDefinition,
   ReduceSum: reduceSumDefinition,
+  ReduceSumSquare: reduceSumSquareDefinition,
   ReduceMean: reduceMeanDefinition,
   ReduceMax: reduceMaxDefinition,
   Transpose: transposeDefinition,

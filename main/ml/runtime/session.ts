@@ -15,7 +15,7 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Zero denormal float32 weights before loading (see denormal-weights.ts). Defaults to true. */
   flushDenormals?: boolean;
-  /** How error messages name a model given as bytes, such as the file it was read from. */
+  /** Name of a model given as bytes in error messages, such as the file it was read from. */
   label?: string;
 }
 
@@ -45,7 +45,7 @@ export async function createSession(model: string | Uint8Array, options: Session
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-      // Warnings such as unused initializers would go straight to stderr; errors still throw.
+      // Warnings such as unused initializers would go straight to stderr, while errors still throw.
       logSeverityLevel: 3,
     });
   } catch (error) {

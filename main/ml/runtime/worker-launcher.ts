@@ -12,7 +12,7 @@ export interface ModuleWorkerData<T> {
  * JavaScript bootstrap that registers tsx.
  */
 // NOTE: a bundled Electron build must emit each worker module as its own entry
-// and pass the emitted .js URL here; a .ts URL only works where tsx is installed.
+// and pass the emitted .js URL here, because a .ts URL only works where tsx is installed.
 export function startModuleWorker<T>(entry: URL, data: T, transferList: readonly TransferListItem[] = []): Worker {
   const workerData: ModuleWorkerData<T> = { entry: entry.href, data };
   const script = entry.pathname.endsWith('.ts') ? new URL('./typescript-worker.mjs', import.meta.url) : entry;

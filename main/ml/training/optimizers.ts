@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors';
 import type { FloatDataType } from '../graph/dtype';
 import type { GraphBuilder } from '../graph/graph-builder';
 import type { Tensor } from '../graph/tensor';
-import { add, div, minimum, mul, pow, reduceSum, sqrt, sub } from '../ops';
+import { add, div, minimum, mul, pow, reduceSumSquare, sqrt, sub } from '../ops';
 
 export interface AdamWConfig {
   type: 'adamw';
@@ -122,7 +122,7 @@ export function buildSgd(graph: GraphBuilder, parameters: readonly OptimizedPara
 export function globalNormClipScale(gradients: readonly Tensor[], maxNorm: number | undefined, dtype: FloatDataType): { norm: Tensor; scale: Tensor } {
   if (gradients.length === 0) throw new ValidationError('Gradient clipping needs at least one gradient.');
   const graph = gradients[0].graph;
-  const squares = gradients.map((gradient) => reduceSum(mul(gradient, gradient)));
+  const squares = gradients.map((gradient) => reduceSumSquare(gradient));
   const norm = sqrt(squares.reduce((total, square) => add(total, square)));
   if (maxNorm === undefined) return { norm, scale: graph.scalar(1, dtype) };
   if (!(maxNorm > 0)) throw new ValidationError(`Maximum gradient norm ${maxNorm} is invalid; expected a positive number.`);

@@ -54,8 +54,8 @@ export interface TrainingStep {
  * Turns a forward graph with a loss into one training step: backward pass,
  * optional clipping by global norm, and the optimizer update, all as ONNX
  * ops. Inputs: parameters, buffers, optimizer state, the batch, the learning
- * rate and the 1-based step count. Outputs: the metrics and every carried
- * state's next value under 'next/<name>'.
+ * rate and the 1-based step count. Outputs: the metrics under
+ * 'metrics/<name>' and every carried state's next value (see `StepLayout`).
  */
 export function buildTrainingStep(definition: TrainingStepDefinition): TrainingStep {
   const { graph, loss } = definition;
@@ -92,15 +92,23 @@ function declareMetrics(graph: GraphBuilder, metrics: Record<string, Tensor>): R
   return outputs;
 }
 
-/** Parameters and buffers, each declared as an output under 'next/<name>' (unchanged buffers pass through). */
+/**
+ * Parameters and buffers, each with the output that holds its next value.
+ * A computed next value is declared under its own name, because a renamed
+ * output would cost an Identity node copying the whole tensor every step;
+ * unchanged buffers pass through under 'next/<name>'.
+ */
 function carriedStates(graph: GraphBuilder, next: Map<string, Tensor>): CarriedState[] {
   const all = [
     ...graph.parameters.map((parameter) => ({ ...parameter, kind: 'parameter' as const })),
     ...graph.buffers.map((buffer) => ({ ...buffer, kind: 'buffer' as const })),
   ];
+  const declared = new Set(graph.outputs.map((output) => output.name));
   return all.map(({ tensor, initialValue, kind }) => {
-    const outputName = `next/${tensor.name}`;
-    graph.output(next.get(tensor.name) ?? tensor, outputName);
+    const updated = next.get(tensor.name) ?? tensor;
+    const outputName = updated.kind === 'computed' && !declared.has(updated.name) ? updated.name : `next/${tensor.name}`;
+    graph.output(updated, outputName);
+    declared.add(outputName);
     return { name: tensor.name, outputName, kind, dtype: tensor.dtype as FloatDataType, shape: tensor.shape as number[], initialValue };
   });
 }

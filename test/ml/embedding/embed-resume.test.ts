@@ -24,7 +24,7 @@ function countEmbeddings(): number {
   return (workspace.db.prepare('SELECT COUNT(*) AS count FROM embeddings WHERE model_hash = ?').get(model.contentHash) as { count: number }).count;
 }
 
-/** A progress reporter that asks to cancel once `limit` images are done. */
+/** Returns a progress reporter that requests cancellation once `limit` images are done. */
 function cancellingProgress(limit: number): ProgressReporter {
   const controller = new AbortController();
   return {

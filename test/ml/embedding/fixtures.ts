@@ -62,7 +62,7 @@ export function openTempWorkspace(prefix = 'mpreid-embedding-'): TempWorkspace {
   };
 }
 
-/** The first `count` file names of a Duke split in name order, or all with `count` undefined. */
+/** Lists the first `count` file names of a Duke split in name order, or all of them without `count`. */
 export function dukeFileNames(split: Split, count?: number): string[] {
   const names = readdirSync(join(dukeRoot, splitFolders[split]))
     .filter((name) => name.endsWith('.jpg'))
@@ -72,7 +72,7 @@ export function dukeFileNames(split: Split, count?: number): string[] {
 
 /**
  * Inserts a Duke dataset row and the given images with their identities.
- * `rootDir` defaults to the real Duke folder; a test that needs broken files
+ * `rootDir` defaults to the real Duke folder. A test that needs broken files
  * passes a folder of its own with the same layout.
  */
 export async function insertDukeImages(

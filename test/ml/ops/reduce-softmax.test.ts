@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../../main/errors';
 import { GraphBuilder } from '../../../main/ml/graph/graph-builder';
-import { logSoftmax, reduceMax, reduceMean, reduceSum, softmax } from '../../../main/ml/ops';
+import { logSoftmax, reduceMax, reduceMean, reduceSum, reduceSumSquare, softmax } from '../../../main/ml/ops';
 import { checkGradient, expectGradientsClose, expectValuesClose } from './gradient-check';
 
 /** Rows of a [rows, columns] matrix given as a flat array. */
@@ -19,6 +19,13 @@ describe('reduce ops', () => {
     const result = await checkGradient([{ shape: [2, 3, 2] }], ([x]) => reduceSum(x));
     expect(result.outputs[0].dims).toEqual([]);
     expectValuesClose(result.outputs[0].data, [result.inputs[0].reduce((a, b) => a + b)]);
+    expectGradientsClose(result);
+  });
+
+  it('ReduceSumSquare over axis 0', async () => {
+    const result = await checkGradient([{ shape: [3, 2] }], ([x]) => reduceSumSquare(x, [0]));
+    const x = result.inputs[0];
+    expectValuesClose(result.outputs[0].data, [0, 1].map((c) => x[c] ** 2 + x[2 + c] ** 2 + x[4 + c] ** 2));
     expectGradientsClose(result);
   });
 

@@ -46,7 +46,7 @@ describe('flushDenormalWeights', () => {
     for (let offset = 0; offset < original.length; offset++) {
       if (bytes[offset] === original[offset]) continue;
       changedBytes += 1;
-      // The changed byte belongs to one of the 4-byte words around it; one of them must be a denormal float.
+      // One of the 4-byte words around a changed byte must have been a denormal float.
       const candidates = [0, 1, 2, 3].map((shift) => offset - shift).filter((start) => start >= 0 && start + 4 <= original.length);
       expect(candidates.some((start) => isDenormal(before.getFloat32(start, true)))).toBe(true);
     }

@@ -111,7 +111,7 @@ function encodeTensor(tensor: TinyTensor) {
   return { ...base, rawData: new Uint8Array(Float32Array.from(tensor.values).buffer) };
 }
 
-/** A model that flattens its input: enough to test card checks against any declared input shape. */
+/** Encodes a model that flattens its input, enough to test card checks against any declared input shape. */
 export function flattenModel(inputName: string, inputShape: Dim[]): Uint8Array {
   const features = inputShape.slice(1).reduce<number>((product, dim) => product * (typeof dim === 'number' ? dim : 1), 1);
   return encodeTinyModel({
@@ -122,9 +122,9 @@ export function flattenModel(inputName: string, inputShape: Dim[]): Uint8Array {
 }
 
 /**
- * A model with a symbolic batch whose 4-value feature per image is the mean
- * of each input channel followed by the batch size the image ran in, so a
- * test can see both the preprocessing and the batching.
+ * Encodes a model with a symbolic batch whose 4-value feature per image is
+ * the mean of each input channel followed by the batch size the image ran
+ * in, so a test can see both the preprocessing and the batching.
  */
 export function batchProbeModel(height: number, width: number): Uint8Array {
   return encodeTinyModel({
@@ -151,7 +151,7 @@ export function batchProbeModel(height: number, width: number): Uint8Array {
   });
 }
 
-/** A model computing `output = input + weight` over 4 values, to see what happens to weight values. */
+/** Encodes a model computing `output = input + weight`, to show what loading did to the weight values. */
 export function addWeightModel(weight: number[], encoding: 'raw' | 'floatData'): Uint8Array {
   return encodeTinyModel({
     inputs: [{ name: 'input', shape: [1, weight.length] }],
