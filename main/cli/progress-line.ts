@@ -39,7 +39,8 @@ export function formatProgress(event: JobProgress): string {
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   const rate = event.ratePerSecond === null ? '' : ` ${event.ratePerSecond.toFixed(1)}/s`;
   const eta = event.etaSeconds === null ? '' : ` ${formatDuration(event.etaSeconds)} left`;
-  return `${event.kind} ${event.phase} ${bar} ${event.done.toLocaleString('en-US')} / ${event.total.toLocaleString('en-US')}${rate}${eta}`;
+  const label = event.phase === event.kind ? event.kind : `${event.kind} ${event.phase}`;
+  return `${label} ${bar} ${event.done.toLocaleString('en-US')} / ${event.total.toLocaleString('en-US')}${rate}${eta}`;
 }
 
 function formatDuration(seconds: number): string {
