@@ -77,7 +77,11 @@ export async function runEmbeddingPipeline(options: PipelineOptions): Promise<Pi
   }
 
   await Promise.all(inFlight);
-  buffer.flush();
+  try {
+    buffer.flush();
+  } catch (error) {
+    failure ??= { error };
+  }
   return { embeddedImages: buffer.committedImages, failure, cancelled: progress.signal.aborted };
 }
 

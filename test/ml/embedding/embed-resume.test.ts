@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../../main/api/schemas';
-import { CancelledError, DatasetFormatError, NotFoundError } from '../../../main/errors';
+import { CancelledError, DatasetFormatError, InternalError, NotFoundError } from '../../../main/errors';
 import { silentProgress, type ProgressReporter } from '../../../main/jobs/progress';
 import { embedDataset } from '../../../main/ml/embedding';
 import { registerModel } from '../../../main/ml/models';
@@ -98,6 +98,18 @@ describe('embedDataset resume', () => {
 
     await expect(attempt).rejects.toThrow(DatasetFormatError);
     await expect(attempt).rejects.toThrow(garbagePath);
+  });
+
+  it('failed commit stops the job', async () => {
+    const { datasetId } = await insertDukeImages(workspace.db, { query: dukeFileNames('query', 12) });
+    workspace.db.exec(`CREATE TRIGGER reject_fifth_embedding BEFORE INSERT ON embeddings WHEN (SELECT COUNT(*) FROM embeddings) >= 4
+      BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END`);
+
+    const attempt = embedDataset(workspace.db, { datasetId, modelId: model.modelId }, silentProgress(), smallSteps);
+
+    await expect(attempt).rejects.toThrow(InternalError);
+    await expect(attempt).rejects.toThrow(/simulated write failure.*embeddings of 4 images/);
+    expect(countEmbeddings()).toBe(4);
   });
 
   it('missing image names the file', async () => {
