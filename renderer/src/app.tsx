@@ -58,7 +58,7 @@ export function App() {
 function useBusyPages(): Set<PageName> {
   const importing = useJob('datasets.import', 'import').running;
   const embedding = useJob('embeddings.run', 'embed').running;
-  const evaluating = useJob('evaluation.run', 'evaluat').running;
+  const evaluating = useJob('evaluation.run', 'evaluate').running;
 
   const busy = new Set<PageName>();
   if (importing) busy.add('Datasets');

@@ -162,6 +162,45 @@ describe('browser workflow', () => {
     await screenshot('settings');
   });
 
+  it('model card errors name the field', async () => {
+    await pickInBrowser('model-file', dirname(modelPath), basename(modelPath));
+    await page.getByTestId('inspect-model').click();
+    await page.getByText('Model card proposed from the file').waitFor();
+
+    await page.getByTestId('card-input-name').fill('');
+    await page.getByTestId('register-model').click();
+    expect(await page.getByTestId('card-input-name').getAttribute('aria-invalid')).toBe('true');
+
+    await page.getByTestId('card-input-name').fill('images');
+    await page.getByTestId('card-height').fill('300');
+    await page.getByTestId('register-model').click();
+    const rejection = page.getByRole('alert').filter({ hasText: 'Registration rejected' });
+    await rejection.waitFor();
+    expect(await rejection.innerText()).toContain('height');
+    await screenshot('settings-rejected');
+  });
+
+  it('execution provider choice reports CUDA', async () => {
+    const info = await callApi<{ executionProviders: { available: string[] } }>('workspace.info', {});
+    await page.getByTestId('execution-provider').click();
+    await page.getByRole('option', { name: 'CUDA', exact: true }).click();
+
+    if (info.executionProviders.available.includes('cuda')) {
+      await waitForOrAlert(page.getByText('Execution provider saved'));
+    } else {
+      const failure = page.getByRole('alert').filter({ hasText: 'Cannot use this execution provider' });
+      await failure.waitFor();
+      expect(await failure.innerText()).toContain('CUDA');
+    }
+
+    await page.getByTestId('execution-provider').click();
+    await page.getByRole('option', { name: 'CPU', exact: true }).click();
+    await page.getByText('Execution provider saved').first().waitFor();
+    const saved = await callApi<{ executionProviders: { preferred: string; active: string } }>('workspace.info', {});
+    expect(saved.executionProviders.preferred).toBe('cpu');
+    expect(saved.executionProviders.active).toBe('cpu');
+  });
+
   it('embeds the dataset', async () => {
     await openPage('Evaluation');
     await page.getByTestId('embed-button').click();

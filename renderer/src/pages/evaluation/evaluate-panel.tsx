@@ -13,7 +13,7 @@ const worstQueryCount = 20;
 
 /** Runs the evaluation protocol and shows its figures, CMC curve and worst queries. */
 export function EvaluatePanel({ datasetId, modelId }: { datasetId: number; modelId: number }) {
-  const job = useJob('evaluation.run', 'evaluat');
+  const job = useJob('evaluation.run', 'evaluate');
   // Matches the shown result when the page opens again after an evaluation with re-ranking.
   const [rerank, setRerank] = useState(() => Boolean(job.result?.reranked));
   const result = job.result?.datasetId === datasetId && job.result.modelId === modelId ? job.result : undefined;
