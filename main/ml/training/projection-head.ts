@@ -1,6 +1,6 @@
 import { GraphBuilder } from '../graph/graph-builder';
 import type { Tensor } from '../graph/tensor';
-import { add, matMul, mul } from '../ops';
+import { add, matMul } from '../ops';
 import { batchNormNeck, uniformWeight, type LayerContext } from './layers';
 import { batchHardTripletLoss, crossEntropy } from './losses';
 import type { OptimizerConfig } from './optimizers';
@@ -19,7 +19,7 @@ export interface ProjectionHeadOptions {
   batch: number;
   labelSmoothing?: number;
   tripletMargin?: number;
-  /** Start the projection at the identity (plus the usual uniform noise scaled by this factor), so training starts from the frozen features. */
+  /** When set, the projection starts at the identity plus uniform noise scaled by this factor, so training starts from the frozen features. */
   identityStart?: number;
   seed?: number;
 }
@@ -27,13 +27,16 @@ export interface ProjectionHeadOptions {
 function projection(context: LayerContext, features: Tensor, options: ProjectionHeadOptions): Tensor {
   return context.graph.scope('projection', () => {
     const { featureWidth, projectionWidth } = options;
-    const noise = uniformWeight(context, 'noise', [featureWidth, projectionWidth], featureWidth);
-    const weightValues = context.graph.parameters[context.graph.parameters.length - 1].initialValue;
-    // The noise parameter doubles as the weight: identity plus scaled noise.
-    for (let i = 0; i < weightValues.length; i++) weightValues[i] *= options.identityStart ?? 1;
-    if (options.identityStart !== undefined) for (let i = 0; i < Math.min(featureWidth, projectionWidth); i++) weightValues[i * projectionWidth + i] += 1;
+    const bound = 1 / Math.sqrt(featureWidth);
+    const noiseScale = options.identityStart ?? 1;
+    const values = new Float32Array(featureWidth * projectionWidth);
+    for (let i = 0; i < values.length; i++) values[i] = (2 * context.random.nextFloat() - 1) * bound * noiseScale;
+    if (options.identityStart !== undefined) {
+      for (let i = 0; i < Math.min(featureWidth, projectionWidth); i++) values[i * projectionWidth + i] += 1;
+    }
+    const weight = context.graph.parameter('weight', values, [featureWidth, projectionWidth]);
     const bias = context.graph.parameter('bias', new Float32Array(projectionWidth), [projectionWidth], { weightDecay: false });
-    return add(matMul(features, noise), bias);
+    return add(matMul(features, weight), bias);
   });
 }
 
@@ -59,7 +62,7 @@ export function buildProjectionHeadStep(options: ProjectionHeadOptions, optimize
   ];
   return buildTrainingStep({
     graph,
-    loss: add(identityLoss, mul(tripletLoss, 1)),
+    loss: add(identityLoss, tripletLoss),
     metrics: { identity: identityLoss, triplet: tripletLoss },
     bufferUpdates,
     optimizer,
