@@ -51,9 +51,10 @@ export async function embedDataset(
   let usedProvider: ExecutionProvider = provider;
   if (items.length > 0) {
     progress.throwIfCancelled();
-    const run = await embedItems(db, model, items, provider, choice === 'auto', progress, { cachedImages, totalImages: images.length }, tuning);
-    outcome = run.outcome;
-    usedProvider = run.provider;
+    const counts = { cachedImages, totalImages: images.length };
+    ({ outcome, provider: usedProvider } = await embedItems({ db, model, items, provider, allowCpuFallback: choice === 'auto', progress, counts, tuning }));
+  } else {
+    progress.update('embed', images.length, images.length);
   }
 
   const seconds = (performance.now() - started) / 1000;
@@ -69,19 +70,22 @@ export async function embedDataset(
   };
 }
 
-async function embedItems(
-  db: Db,
-  model: ModelSummary,
-  items: PipelineItem[],
-  requestedProvider: ExecutionProvider,
-  allowCpuFallback: boolean,
-  progress: ProgressReporter,
-  counts: { cachedImages: number; totalImages: number },
-  tuningOverrides: Partial<EmbeddingTuning>,
-): Promise<{ outcome: PipelineOutcome; provider: ExecutionProvider }> {
+interface EmbedItemsOptions {
+  db: Db;
+  model: ModelSummary;
+  items: PipelineItem[];
+  provider: ExecutionProvider;
+  allowCpuFallback: boolean;
+  progress: ProgressReporter;
+  counts: { cachedImages: number; totalImages: number };
+  tuning: Partial<EmbeddingTuning>;
+}
+
+async function embedItems(options: EmbedItemsOptions): Promise<{ outcome: PipelineOutcome; provider: ExecutionProvider }> {
+  const { db, model, items, progress, counts, allowCpuFallback } = options;
   const modelBytes = await readRegisteredModel(model);
-  const { pool, provider } = await startPoolFor(model, modelBytes, requestedProvider, tuningOverrides, { allowCpuFallback });
-  const tuning = { ...defaultEmbeddingTuning(provider), ...tuningOverrides };
+  const { pool, provider } = await startPoolFor(model, modelBytes, options.provider, options.tuning, { allowCpuFallback });
+  const tuning = { ...defaultEmbeddingTuning(provider), ...options.tuning };
 
   try {
     const outcome = await runEmbeddingPipeline({
