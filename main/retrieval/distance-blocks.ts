@@ -2,31 +2,36 @@ import { availableParallelism } from 'node:os';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { CancelledError, InternalError } from '../errors';
 import { createLogger } from '../log';
-import { buildSquaredDistanceModel, squaredDistanceModel } from './gemm-model';
+import { buildNearestNeighbourModel, buildSquaredDistanceModel, modelNames } from './distance-models';
 
 const log = createLogger('Retrieval');
 
 /**
- * Upper bound on the values of one distance block: 4 Mi float32 values, 16 MiB.
- * At most two blocks exist at once (one computed while the other is ranked),
+ * Upper bound on the distances of one block: 4 Mi float32 values, 16 MiB.
+ * At most two blocks exist at once (one computed while the other is used),
  * so a 20,000-image gallery never needs its full query x gallery matrix.
  */
 const blockValues = 4 * 1024 * 1024;
 
-let sessionPromise: Promise<InferenceSession> | null = null;
+const sessions = new Map<string, Promise<InferenceSession>>();
 
-function distanceSession(): Promise<InferenceSession> {
-  sessionPromise ??= InferenceSession.create(buildSquaredDistanceModel(), {
-    intraOpNumThreads: availableParallelism(),
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  }).catch((error: unknown) => {
-    sessionPromise = null;
-    throw new InternalError(`ONNX Runtime could not load the squared-distance GEMM model: ${String(error)}.`, { cause: error });
-  });
-  return sessionPromise;
+function loadSession(name: string, build: () => Uint8Array): Promise<InferenceSession> {
+  let session = sessions.get(name);
+  if (!session) {
+    session = InferenceSession.create(build(), {
+      intraOpNumThreads: availableParallelism(),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // Idle pool threads sleep instead of spinning, so they leave the cores to the JavaScript thread that ranks blocks.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    }).catch((error: unknown) => {
+      sessions.delete(name);
+      throw new InternalError(`ONNX Runtime could not load the ${name} model built for retrieval: ${String(error)}.`, { cause: error });
+    });
+    sessions.set(name, session);
+  }
+  return session;
 }
 
 export interface DistanceBlock {
@@ -40,52 +45,106 @@ export interface DistanceBlock {
   keys: Int32Array;
 }
 
-export interface BlockOptions {
+export interface NeighbourBlock {
+  firstRow: number;
+  rowCount: number;
+  /** Entries per row. */
+  nearestCount: number;
+  /** Row-major rowCount x nearestCount column indices, nearest first, ties by lower index. */
+  nearestIndices: BigInt64Array;
+  /** Largest squared distance of each row. */
+  rowMax: Float32Array;
+}
+
+export interface BlockOptions<Block> {
   signal?: AbortSignal;
   /** Called with each block in row order; the block is released after the call returns. */
-  visit(block: DistanceBlock): void;
+  visit(block: Block): void;
 }
 
 /**
  * Computes squared Euclidean distances between every row of `rows` and every
  * row of `columns` block by block, and hands each block to `visit`. Both
- * matrices must hold unit-length rows (see l2Normalize). The next block is
- * computed by ONNX Runtime's threads while `visit` ranks the current one.
- * Throws CancelledError before the first block or between blocks once
- * `signal` is aborted.
+ * matrices must hold unit-length rows (see l2Normalize).
  */
-export async function forEachDistanceBlock(rows: Float32Array, columns: Float32Array, dimension: number, options: BlockOptions): Promise<void> {
-  const rowCount = rows.length / dimension;
+export async function forEachDistanceBlock(rows: Float32Array, columns: Float32Array, dimension: number, options: BlockOptions<DistanceBlock>): Promise<void> {
   const columnCount = columns.length / dimension;
-  if (rowCount === 0 || columnCount === 0) return;
-
-  if (options.signal?.aborted) throw new CancelledError();
-  const session = await distanceSession();
+  const session = await loadSession('squared-distance', buildSquaredDistanceModel);
   const columnTensor = new Tensor('float32', columns, [columnCount, dimension]);
-  const rowsPerBlock = Math.max(1, Math.min(rowCount, Math.floor(blockValues / columnCount)));
 
-  const computeBlock = async (firstRow: number): Promise<DistanceBlock> => {
+  await forEachRowBlock(rows, dimension, columnCount, options, async (firstRow, rowTensor) => {
+    const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: columnTensor });
+    const squaredDistances = result[modelNames.squaredDistances].data as Float32Array;
+    const keys = new Int32Array(squaredDistances.buffer, squaredDistances.byteOffset, squaredDistances.length);
+    return { firstRow, rowCount: rowTensor.dims[0], columnCount, squaredDistances, keys };
+  });
+}
+
+/**
+ * Finds, for every row of `rows`, the `nearestCount` nearest rows of
+ * `columns` and the largest squared distance, block by block. Only those
+ * small results leave ONNX Runtime. Both matrices must hold unit-length rows.
+ */
+export async function forEachNeighbourBlock(
+  rows: Float32Array,
+  columns: Float32Array,
+  dimension: number,
+  nearestCount: number,
+  options: BlockOptions<NeighbourBlock>,
+): Promise<void> {
+  const columnCount = columns.length / dimension;
+  const session = await loadSession('nearest-neighbour', buildNearestNeighbourModel);
+  const columnTensor = new Tensor('float32', columns, [columnCount, dimension]);
+  const countTensor = new Tensor('int64', BigInt64Array.of(BigInt(nearestCount)), [1]);
+
+  await forEachRowBlock(rows, dimension, columnCount, options, async (firstRow, rowTensor) => {
+    const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: columnTensor, [modelNames.nearestCount]: countTensor });
+    return {
+      firstRow,
+      rowCount: rowTensor.dims[0],
+      nearestCount,
+      nearestIndices: result[modelNames.nearestIndices].data as BigInt64Array,
+      rowMax: result[modelNames.rowMax].data as Float32Array,
+    };
+  });
+}
+
+/**
+ * Runs `compute` on consecutive blocks of rows and `visit` on each result in
+ * order. The next block is computed by ONNX Runtime's threads while `visit`
+ * works on the current one. Throws CancelledError before the first block or
+ * between blocks once `signal` is aborted.
+ */
+async function forEachRowBlock<Block>(
+  rows: Float32Array,
+  dimension: number,
+  columnCount: number,
+  options: BlockOptions<Block>,
+  compute: (firstRow: number, rowTensor: Tensor) => Promise<Block>,
+): Promise<void> {
+  const rowCount = rows.length / dimension;
+  if (rowCount === 0 || columnCount === 0) return;
+  if (options.signal?.aborted) throw new CancelledError();
+
+  const rowsPerBlock = Math.max(1, Math.min(rowCount, Math.floor(blockValues / columnCount)));
+  const start = (firstRow: number): { firstRow: number; block: Promise<Block> } => {
     const count = Math.min(rowsPerBlock, rowCount - firstRow);
     const rowTensor = new Tensor('float32', rows.subarray(firstRow * dimension, (firstRow + count) * dimension), [count, dimension]);
-    const result = await session.run({ [squaredDistanceModel.rowsInput]: rowTensor, [squaredDistanceModel.columnsInput]: columnTensor });
-    const squaredDistances = result[squaredDistanceModel.output].data as Float32Array;
-    const keys = new Int32Array(squaredDistances.buffer, squaredDistances.byteOffset, squaredDistances.length);
-    return { firstRow, rowCount: count, columnCount, squaredDistances, keys };
+    return { firstRow: firstRow + count, block: compute(firstRow, rowTensor) };
   };
 
-  let pending: Promise<DistanceBlock> | null = computeBlock(0);
+  let pending: { firstRow: number; block: Promise<Block> } | null = start(0);
   try {
     while (pending) {
-      const block: DistanceBlock = await pending;
-      const nextRow = block.firstRow + block.rowCount;
-      pending = nextRow < rowCount ? computeBlock(nextRow) : null;
+      const block: Block = await pending.block;
+      pending = pending.firstRow < rowCount ? start(pending.firstRow) : null;
 
       options.visit(block);
       if (options.signal?.aborted) throw new CancelledError();
     }
   } catch (error) {
     // The block already started still settles; its result or error is dropped.
-    pending?.catch((late: unknown) => log.debug('discarded distance block after a stop', { error: late }));
+    pending?.block.catch((late: unknown) => log.debug('discarded distance block after a stop', { error: late }));
     throw error;
   }
 }

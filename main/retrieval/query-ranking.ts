@@ -78,10 +78,11 @@ export class QueryRanker {
     this.outcomes.trueMatches[queryIndex] = trueCount;
     if (trueCount === 0) return;
 
-    const candidateCount = this.collectCandidates(row, this.trueKeys[trueCount - 1]);
-    this.countFalseMatchesBefore(personId, row, trueCount, candidateCount);
+    const lastKey = this.trueKeys[trueCount - 1];
+    const candidateCount = this.collectCandidates(row, lastKey);
+    this.scanCandidates(personId, cameraId, row, trueCount, candidateCount);
     this.storeOutcome(queryIndex, trueCount);
-    if (this.topList.capacity > 0) this.fillTopList(queryIndex, personId, cameraId, row, candidateCount);
+    if (this.topList.capacity > 0) this.completeTopList(queryIndex, personId, cameraId, row, lastKey);
   }
 
   /** Fills trueKeys/trueIndices with the true matches sorted by (key, index); returns their count. */
@@ -118,18 +119,29 @@ export class QueryRanker {
     return count;
   }
 
-  /** Sets falseBefore[p] to the number of false matches ranked after exactly p true matches and before the next. */
-  private countFalseMatchesBefore(personId: number, row: DistanceRow, trueCount: number, candidateCount: number): void {
+  /**
+   * Sets falseBefore[p] to the number of false matches ranked after exactly p
+   * true matches and before the next, and offers every valid candidate to the
+   * top list (a no-op when its capacity is 0).
+   */
+  private scanCandidates(personId: number, cameraId: number, row: DistanceRow, trueCount: number, candidateCount: number): void {
     const { keys, offset } = row;
-    const { candidates, falseBefore, personIds, trueKeys, trueIndices } = this;
+    const { candidates, cameraIds, falseBefore, personIds, topList, trueKeys, trueIndices } = this;
     falseBefore.fill(0, 0, trueCount + 1);
+    topList.clear();
+    let topBound = topList.bound;
     let firstStep = 1;
     while (firstStep * 2 <= trueCount) firstStep *= 2;
 
     for (let candidate = 0; candidate < candidateCount; candidate += 1) {
       const galleryIndex = candidates[candidate];
-      if (personIds[galleryIndex] === personId) continue;
       const key = keys[offset + galleryIndex];
+      const samePerson = personIds[galleryIndex] === personId;
+      if (key <= topBound && !(samePerson && cameraIds[galleryIndex] === cameraId)) {
+        topList.offer(key, galleryIndex);
+        topBound = topList.bound;
+      }
+      if (samePerson) continue;
 
       // Number of true keys below `key`: a binary search that adds `step`
       // through a mask instead of a branch. The steps sum to
@@ -163,27 +175,22 @@ export class QueryRanker {
   }
 
   /**
-   * Keeps the nearest valid items. They are among the candidates unless fewer
-   * valid items than the list holds lie up to the last true match; only then
-   * is the rest of the row scanned.
+   * Stores the query's top list. The nearest valid items are among the
+   * candidates unless fewer valid items than the list holds lie up to the
+   * last true match; only then is the rest of the row scanned.
    */
-  private fillTopList(queryIndex: number, personId: number, cameraId: number, row: DistanceRow, candidateCount: number): void {
+  private completeTopList(queryIndex: number, personId: number, cameraId: number, row: DistanceRow, lastKey: number): void {
     const { keys, values, offset } = row;
-    const topList = this.topList;
-    topList.clear();
-    const isJunk = (galleryIndex: number) => this.personIds[galleryIndex] === personId && this.cameraIds[galleryIndex] === cameraId;
-
-    for (let candidate = 0; candidate < candidateCount; candidate += 1) {
-      const galleryIndex = this.candidates[candidate];
-      const key = keys[offset + galleryIndex];
-      if (key <= topList.bound && !isJunk(galleryIndex)) topList.offer(key, galleryIndex);
-    }
+    const { personIds, cameraIds, topList } = this;
 
     if (topList.length < topList.capacity) {
-      const lastKey = this.trueKeys[this.outcomes.trueMatches[queryIndex] - 1];
-      for (let galleryIndex = 0; galleryIndex < this.personIds.length; galleryIndex += 1) {
+      let bound = topList.bound;
+      for (let galleryIndex = 0; galleryIndex < personIds.length; galleryIndex += 1) {
         const key = keys[offset + galleryIndex];
-        if (key > lastKey && key <= topList.bound && !isJunk(galleryIndex)) topList.offer(key, galleryIndex);
+        if (key <= lastKey || key > bound) continue;
+        if (personIds[galleryIndex] === personId && cameraIds[galleryIndex] === cameraId) continue;
+        topList.offer(key, galleryIndex);
+        bound = topList.bound;
       }
     }
 

@@ -1,5 +1,4 @@
-import { forEachDistanceBlock } from './distance-blocks';
-import { NearestList } from './nearest-list';
+import { forEachNeighbourBlock } from './distance-blocks';
 
 /**
  * The nearest neighbours of every item of query + gallery, found from the
@@ -21,8 +20,8 @@ export interface NeighbourTable {
 
 /**
  * Finds the `k` nearest other items of every row of `features` (unit-length
- * rows, row-major). Costs itemCount^2 x dimension multiply-adds in ONNX
- * Runtime plus one comparison per pair here. Memory stays at two distance
+ * rows, row-major). ONNX Runtime computes each block of the itemCount^2
+ * distance matrix and selects its nearest entries, so memory stays at two
  * blocks plus the table.
  */
 export async function findNearestNeighbours(
@@ -34,14 +33,15 @@ export async function findNearestNeighbours(
   const itemCount = features.length / dimension;
   const width = Math.min(k, itemCount - 1) + 1;
   const table: NeighbourTable = { itemCount, width, indices: new Int32Array(itemCount * width), rowMax: new Float64Array(itemCount) };
-  const nearest = new NearestList(width - 1);
 
-  await forEachDistanceBlock(features, features, dimension, {
+  // Selecting `width` entries leaves `width - 1` others even when the item itself is among them.
+  await forEachNeighbourBlock(features, features, dimension, width, {
     signal: options.signal,
     visit: (block) => {
       for (let row = 0; row < block.rowCount; row += 1) {
         const item = block.firstRow + row;
-        fillNeighbourRow(table, item, nearest, block.squaredDistances, row * block.columnCount);
+        table.rowMax[item] = block.rowMax[row];
+        fillNeighbourRow(table, item, block.nearestIndices, row * block.nearestCount);
       }
       options.onRows?.(block.firstRow + block.rowCount);
     },
@@ -50,19 +50,15 @@ export async function findNearestNeighbours(
   return table;
 }
 
-function fillNeighbourRow(table: NeighbourTable, item: number, nearest: NearestList, row: Float32Array, offset: number): void {
-  nearest.clear();
-  let rowMax = 0;
-  for (let other = 0; other < table.itemCount; other += 1) {
-    const value = row[offset + other];
-    if (value > rowMax) rowMax = value;
-    if (other !== item && value <= nearest.bound) nearest.offer(value, other);
-  }
-
+function fillNeighbourRow(table: NeighbourTable, item: number, nearest: BigInt64Array, offset: number): void {
   const start = item * table.width;
   table.indices[start] = item;
-  nearest.sorted().forEach(({ index }, position) => {
-    table.indices[start + 1 + position] = index;
-  });
-  table.rowMax[item] = rowMax;
+
+  let filled = 1;
+  for (let entry = 0; entry < table.width && filled < table.width; entry += 1) {
+    const neighbour = Number(nearest[offset + entry]);
+    if (neighbour === item) continue;
+    table.indices[start + filled] = neighbour;
+    filled += 1;
+  }
 }

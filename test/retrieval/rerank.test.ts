@@ -61,9 +61,13 @@ function randomSets(seed: number, dimension: number, identities: number, queryCo
   };
 }
 
-async function expectMatchesDirect(seed: number, sizes: [number, number], k1: number, k2: number, lambda: number): Promise<void> {
+async function expectMatchesDirect(seed: number, sizes: [number, number], k1: number, k2: number, lambda: number, duplicates = false): Promise<void> {
   const dimension = 8;
   const { query, gallery } = randomSets(seed, dimension, 6, sizes[0], sizes[1]);
+  if (duplicates) {
+    // Every gallery row copies the row five before it, so neighbour lists hold exact distance ties.
+    for (let row = 5; row < sizes[1]; row += 1) gallery.features.copyWithin(row * dimension, (row - 5) * dimension, (row - 4) * dimension);
+  }
 
   const actual = await rerankDistances(query.features, gallery.features, dimension, { k1, k2, lambda });
 
@@ -82,6 +86,10 @@ describe('rerankDistances', () => {
 
   it('matches with small k', async () => {
     await expectMatchesDirect(9, [8, 40], 4, 2, 0.5);
+  });
+
+  it('duplicate features tie by index', async () => {
+    await expectMatchesDirect(27, [6, 30], 6, 3, 0.3, true);
   });
 
   it('set smaller than k1', async () => {
