@@ -21,7 +21,7 @@ export function DatasetSelect({ value, onChange }: DatasetSelectProps) {
   return (
     <Select<number>
       label="Dataset"
-      placeholder={datasets.loading ? 'Loading…' : 'No datasets; import one first'}
+      placeholder={datasets.loading ? 'Loading…' : 'None; import one first'}
       data={items}
       value={value}
       onChange={onChange}

@@ -34,13 +34,14 @@ export function ImageThumb({ imageId, height, match, alt }: ImageThumbProps) {
         alignItems: 'center',
         justifyContent: 'center',
         minWidth: width,
+        maxWidth: '100%',
         height: height + 10,
         padding: 2,
         borderRadius: 6,
         border: `3px solid ${outline ?? 'transparent'}`,
       }}
     >
-      {image && <img src={image.dataUrl} alt={alt} style={{ height, display: 'block', borderRadius: 3 }} />}
+      {image && <img src={image.dataUrl} alt={alt} style={{ height, maxWidth: '100%', objectFit: 'contain', display: 'block', borderRadius: 3 }} />}
       {!image && !failed && <Skeleton height={height} width={width} />}
       {failed && (
         <Text size="xs" c="red" w={width} ta="center">

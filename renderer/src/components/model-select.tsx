@@ -21,7 +21,7 @@ export function ModelSelect({ value, onChange }: ModelSelectProps) {
   return (
     <Select<number>
       label="Model"
-      placeholder={models.loading ? 'Loading…' : 'No models; register one in Settings'}
+      placeholder={models.loading ? 'Loading…' : 'None; see Settings'}
       data={items}
       value={value}
       onChange={onChange}
