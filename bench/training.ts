@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GraphBuilder } from '../main/ml/graph/graph-builder';
 import { serializeGraph } from '../main/ml/graph/serialize';
@@ -5,8 +7,11 @@ import { add, layerNormalization, matMul, reshape, slice } from '../main/ml/ops'
 import { constantParameter, linear, transformerBlock, type LayerContext } from '../main/ml/training/layers';
 import { batchHardTripletLoss, crossEntropy } from '../main/ml/training/losses';
 import { SeededRandom } from '../main/ml/training/random';
-import { buildTrainingStep, type TrainingStep } from '../main/ml/training/step-graph';
-import { createTensor, StepSession } from '../main/ml/training/step-session';
+import type { OptimizerConfig } from '../main/ml/training/optimizers';
+import { buildProjectionHeadStep } from '../main/ml/training/projection-head';
+import { writeSafetensors, type NamedTensor } from '../main/ml/training/safetensors';
+import { buildTrainingStep, learningRateInput, stepInput, type TrainingStep } from '../main/ml/training/step-graph';
+import { createTensor, StepSession, type OrtTensor } from '../main/ml/training/step-session';
 import { Trainer } from '../main/ml/training/trainer';
 
 /**
@@ -18,6 +23,8 @@ import { Trainer } from '../main/ml/training/trainer';
  * - bytes copied per step and the peak RSS of this process.
  * The 3 tokens stand for [CLS, fused prompt feature, image feature], the
  * sequence of the MP-ReID multimodal transformer.
+ * With --save-device-check it instead writes step graphs, their inputs and
+ * the CPU outputs under .cache/device-check/ for bench/device/compare_providers.py.
  */
 
 export interface TransformerHeadShape {
@@ -32,8 +39,8 @@ export interface TransformerHeadShape {
 
 export const benchmarkHead: TransformerHeadShape = { batch: 64, tokens: 3, width: 512, layers: 2, heads: 8, mlpWidth: 2048, classes: 702 };
 
-/** Builds the head's training step: AdamW, gradients clipped to norm 5. */
-export function buildTransformerHeadStep(shape: TransformerHeadShape, seed = 1): TrainingStep {
+/** Builds the head's training step with gradients clipped to norm 5 (AdamW unless told otherwise). */
+export function buildTransformerHeadStep(shape: TransformerHeadShape, optimizer: OptimizerConfig = { type: 'adamw', weightDecay: 0.05 }, seed = 1): TrainingStep {
   const graph = new GraphBuilder('transformer_head');
   const context: LayerContext = { graph, random: new SeededRandom(seed), dtype: 'float32' };
   const tokens = graph.input('tokens', 'float32', [shape.batch, shape.tokens, shape.width]);
@@ -52,7 +59,7 @@ export function buildTransformerHeadStep(shape: TransformerHeadShape, seed = 1):
   const identityLoss = crossEntropy(logits, labels, 0.1);
   const tripletLoss = batchHardTripletLoss(cls, labels, 0.3);
   const loss = add(identityLoss, tripletLoss);
-  return buildTrainingStep({ graph, loss, metrics: { identity: identityLoss, triplet: tripletLoss }, optimizer: { type: 'adamw', weightDecay: 0.05 }, maxGradientNorm: 5 });
+  return buildTrainingStep({ graph, loss, metrics: { identity: identityLoss, triplet: tripletLoss }, optimizer, maxGradientNorm: 5 });
 }
 
 /** Multiply-add FLOPs of one training step: the matrix products, forward plus twice that backward. */
@@ -132,6 +139,54 @@ export async function runTrainingBenchmark(options: { warmupSteps?: number; time
   print('peak_rss', peakRssMiB(), 'MiB', { maxRssKiB: process.resourceUsage().maxRSS });
 }
 
+const deviceCheckDirectory = resolve(import.meta.dirname, '../.cache/device-check');
+
+/** Feeds of one step with random batch values, states at their initial values, learning rate 1e-3, step 1. */
+function stepFeeds(step: TrainingStep, seed: number): Record<string, OrtTensor> {
+  const random = new SeededRandom(seed);
+  const feeds: Record<string, OrtTensor> = {};
+  for (const state of step.layout.states) feeds[state.name] = createTensor(state.dtype, state.initialValue.slice(), state.shape);
+  for (const input of step.layout.batchInputs) {
+    const shape = input.shape as number[];
+    const size = shape.reduce((product, dim) => product * dim, 1);
+    if (input.dtype === 'int64') feeds[input.name] = createTensor('int64', BigInt64Array.from({ length: size }, (_, i) => BigInt(Math.floor(i / 4) % 50)), shape);
+    else feeds[input.name] = createTensor('float32', Float32Array.from({ length: size }, () => random.nextNormal()), shape);
+  }
+  feeds[learningRateInput] = createTensor('float32', new Float32Array([1e-3]), []);
+  feeds[stepInput] = createTensor('float32', new Float32Array([1]), []);
+  return feeds;
+}
+
+function namedTensors(tensors: Record<string, OrtTensor>): NamedTensor[] {
+  return Object.entries(tensors).map(([name, tensor]) => ({ name, shape: [...tensor.dims], data: tensor.data as NamedTensor['data'] }));
+}
+
+const smallHead: TransformerHeadShape = { batch: 64, tokens: 3, width: 256, layers: 2, heads: 4, mlpWidth: 1024, classes: 50 };
+
+/** Writes <case>/model.onnx, inputs.safetensors and cpu_outputs.safetensors (onnxruntime-node, CPU) for a few step graphs. */
+export async function saveDeviceCheckCases(directory = deviceCheckDirectory): Promise<string[]> {
+  const cases: Record<string, TrainingStep> = {
+    projection_head: buildProjectionHeadStep({ featureWidth: 512, projectionWidth: 512, classes: 50, batch: 64 }, { type: 'adamw' }, 5),
+    // Width 256 keeps the three cases near 35 MB in all, so they travel to a GPU machine in one go.
+    transformer_head: buildTransformerHeadStep({ ...smallHead, layers: 2 }),
+    transformer_head_sgd: buildTransformerHeadStep({ ...smallHead, layers: 1 }, { type: 'sgd', momentum: 0.9, weightDecay: 1e-4 }),
+  };
+  for (const [name, step] of Object.entries(cases)) {
+    const caseDirectory = join(directory, name);
+    mkdirSync(caseDirectory, { recursive: true });
+    writeFileSync(join(caseDirectory, 'model.onnx'), step.model);
+
+    const feeds = stepFeeds(step, 7);
+    const session = await StepSession.create(step.model);
+    const outputs = await session.run(feeds);
+    await session.release();
+    await writeSafetensors(join(caseDirectory, 'inputs.safetensors'), { tensors: namedTensors(feeds), metadata: {} });
+    await writeSafetensors(join(caseDirectory, 'cpu_outputs.safetensors'), { tensors: namedTensors(outputs), metadata: { provider: 'onnxruntime-node cpu' } });
+  }
+  return Object.keys(cases);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await runTrainingBenchmark();
+  if (process.argv.includes('--save-device-check')) console.log(JSON.stringify({ bench: 'training', savedDeviceCheckCases: await saveDeviceCheckCases() }));
+  else await runTrainingBenchmark();
 }
