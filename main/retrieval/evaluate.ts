@@ -32,7 +32,7 @@ export interface QueryDetail {
   averagePrecision: number;
   firstTrueMatchRank: number;
   trueMatches: number;
-  /** Nearest valid gallery items under the plain distance, same-camera same-identity items removed. */
+  /** Nearest valid gallery items by plain Euclidean distance between normalised features, junk removed. */
   top: RankedItem[];
 }
 
@@ -53,9 +53,10 @@ export interface Evaluation {
  * true match skipped, and mAP, mINP and CMC averaged over the valid queries.
  * Equal distances rank by ascending gallery index. The figures equal those of
  * sorting every distance row, but no row is sorted and the query x gallery
- * matrix is only ever held one block at a time.
- * Throws CancelledError once `signal` is aborted, ValidationError or
- * ShapeError for bad input.
+ * matrix is never held whole: at most two blocks of 16 MiB exist at once.
+ * Throws CancelledError once `signal` is aborted, ShapeError or
+ * ValidationError for malformed input, and ValidationError when no query has
+ * a true match in another camera.
  */
 export async function evaluate(query: LabelledSet, gallery: LabelledSet, options: EvaluationOptions): Promise<Evaluation> {
   const settings = checkOptions(options);

@@ -57,7 +57,7 @@ export class NearestList {
     return items.sort((a, b) => a.distance - b.distance || a.index - b.index);
   }
 
-  /** Whether (distanceA, indexA) ranks after (distanceB, indexB). */
+  /** Returns whether (distanceA, indexA) ranks after (distanceB, indexB). */
   private isFarther(distanceA: number, indexA: number, distanceB: number, indexB: number): boolean {
     return distanceA > distanceB || (distanceA === distanceB && indexA > indexB);
   }

@@ -28,7 +28,11 @@ export function l2Normalize(features: Float32Array, dimension: number): Float32A
   return normalized;
 }
 
-/** Returns the number of rows of a row-major matrix, or throws ShapeError when the length does not divide. */
+/**
+ * Returns the number of rows of a row-major matrix. Throws ValidationError
+ * when `dimension` is not a positive integer and ShapeError when the length
+ * is not a multiple of it.
+ */
 export function countRows(features: Float32Array, dimension: number, name: string): number {
   if (!Number.isInteger(dimension) || dimension < 1) {
     throw new ValidationError(`The feature dimension must be a positive integer, got ${dimension}.`);

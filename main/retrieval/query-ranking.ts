@@ -37,11 +37,12 @@ const paddingKey = 0x7fffffff;
  * included). Equal distances rank by ascending gallery index.
  *
  * The rank of each true match is 1 plus the number of valid items ordered
- * before it. A branch-free pass collects the items no farther than the last
- * true match, then each collected false match finds how many true matches
- * precede it by a branch-free binary search. Distances are compared as int32
- * keys, which order non-negative float32 values exactly, so that both steps
- * avoid mispredicted branches, the main cost of a scan in JavaScript.
+ * before it. A first pass collects the items no farther than the last true
+ * match, then a binary search counts the true matches that precede each
+ * collected false match. Distances are compared as int32 keys, which order
+ * non-negative float32 values exactly, so both steps run without
+ * data-dependent branches: mispredicted branches cost more than the
+ * comparisons themselves when the row is scanned in JavaScript.
  */
 export class QueryRanker {
   readonly outcomes: QueryOutcomes;
@@ -176,8 +177,8 @@ export class QueryRanker {
 
   /**
    * Stores the query's top list. The nearest valid items are among the
-   * candidates unless fewer valid items than the list holds lie up to the
-   * last true match; only then is the rest of the row scanned.
+   * candidates unless fewer valid items than the list's capacity lie up to
+   * the last true match. Only then is the rest of the row scanned.
    */
   private completeTopList(queryIndex: number, personId: number, cameraId: number, row: DistanceRow, lastKey: number): void {
     const { keys, values, offset } = row;

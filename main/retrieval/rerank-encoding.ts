@@ -23,7 +23,7 @@ function isAmongNearest(table: NeighbourTable, item: number, candidate: number, 
   return false;
 }
 
-/** R(x, k) for every item, as pattern-only sparse rows in neighbour order. */
+/** Computes R(x, k) for every item, as pattern-only sparse rows in neighbour order. */
 export function reciprocalNeighbours(table: NeighbourTable, k: number): SparseRows {
   const builder = new SparseRowsBuilder(table.itemCount);
   const count = nearestCount(table, k);
@@ -47,10 +47,12 @@ export function reciprocalNeighbours(table: NeighbourTable, k: number): SparseRo
  * R*(x, k1), scaled to sum 1. d is the squared Euclidean distance divided by
  * the largest one in x's row, so it lies in [0, 1].
  *
- * R*(x, k1) is R(x, k1) joined with R(c, k1/2 rounded) of every candidate c
- * in R(x, k1) that shares at least two thirds of its members with R(x, k1).
- * NOTE: the authors' public code adds a candidate only on a strictly larger
- * overlap, and so can differ from this set when the overlap is exactly 2/3.
+ * R*(x, k1) is R(x, k1) joined with R(c, round(k1 / 2)), halves rounded up,
+ * of every candidate c in R(x, k1) that shares more than two thirds of its
+ * members with R(x, k1). The strict threshold, squared distances and k2
+ * counting the item itself match the authors' public code
+ * (github.com/zhunzhong07/person-re-ranking, python-version), so re-ranked
+ * figures stay comparable with published ones.
  */
 export function encodeNeighbourhoods(table: NeighbourTable, features: Float32Array, dimension: number, k1: number): SparseRows {
   const reciprocal = reciprocalNeighbours(table, k1);
@@ -72,7 +74,7 @@ export function encodeNeighbourhoods(table: NeighbourTable, features: Float32Arr
     for (const candidate of members) {
       const candidateMembers = rowColumns(halfReciprocal, candidate);
       const overlap = candidateMembers.filter((member) => inReciprocal[member] === stamp).length;
-      if (3 * overlap < 2 * candidateMembers.length) continue;
+      if (3 * overlap <= 2 * candidateMembers.length) continue;
 
       for (const member of candidateMembers) {
         if (inExpanded[member] === stamp) continue;

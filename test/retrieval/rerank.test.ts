@@ -30,8 +30,8 @@ function directRerank(query: Float32Array, gallery: Float32Array, dimension: num
     for (const candidate of reciprocal(i, k1)) {
       const candidateMembers = reciprocal(candidate, Math.round(k1 / 2));
       const overlap = candidateMembers.filter((member) => reciprocal(i, k1).includes(member)).length;
-      // At least two thirds of the candidate's set, compared in integers.
-      if (3 * overlap >= 2 * candidateMembers.length) candidateMembers.forEach((member) => members.add(member));
+      // More than two thirds of the candidate's set, compared in integers.
+      if (3 * overlap > 2 * candidateMembers.length) candidateMembers.forEach((member) => members.add(member));
     }
     const row = items.map((j) => (members.has(j) ? Math.exp(-scaled[i][j]) : 0));
     const total = row.reduce((sum, value) => sum + value, 0);
