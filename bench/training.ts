@@ -39,7 +39,7 @@ export interface TransformerHeadShape {
 
 export const benchmarkHead: TransformerHeadShape = { batch: 64, tokens: 3, width: 512, layers: 2, heads: 8, mlpWidth: 2048, classes: 702 };
 
-/** Builds the head's training step with gradients clipped to norm 5 (AdamW unless told otherwise). */
+/** Builds the head's training step with gradients clipped to norm 5 (AdamW by default). */
 export function buildTransformerHeadStep(shape: TransformerHeadShape, optimizer: OptimizerConfig = { type: 'adamw', weightDecay: 0.05 }, seed = 1): TrainingStep {
   const graph = new GraphBuilder('transformer_head');
   const context: LayerContext = { graph, random: new SeededRandom(seed), dtype: 'float32' };

@@ -17,7 +17,7 @@ export interface RawNode {
   attributes: NodeAttributes;
 }
 
-/** One op application as the autodiff sees it: a differentiable unit that may span several raw nodes. */
+/** One op application on the autodiff tape: a differentiable unit that may span several raw nodes. */
 export interface TapeEntry {
   opType: string;
   inputs: readonly (Tensor | undefined)[];
@@ -87,14 +87,14 @@ export class GraphBuilder {
     return [...this.scopes, name].join('/');
   }
 
-  /** A graph input fed at run time (a batch, labels, a learning rate). */
+  /** Adds a graph input fed at run time (a batch, labels, a learning rate). */
   input(name: string, dtype: DataType, shape: Shape): Tensor {
     const tensor = this.createTensor(this.claimName(this.scopedName(name)), dtype, shape, 'input');
     this.inputs.push(tensor);
     return tensor;
   }
 
-  /** A trainable tensor; it becomes a graph input of training graphs and an initializer on export. */
+  /** Adds a trainable tensor, which becomes a graph input of training graphs and an initializer on export. */
   parameter(name: string, initialValue: Float32Array | Float64Array, shape: readonly number[], options: ParameterOptions = {}): Tensor {
     const dtype: FloatDataType = initialValue instanceof Float64Array ? 'float64' : 'float32';
     this.checkDataLength(name, initialValue.length, shape);
@@ -104,7 +104,7 @@ export class GraphBuilder {
     return tensor;
   }
 
-  /** A non-trainable state tensor: a graph input of training graphs and an initializer on export. */
+  /** Adds a non-trainable state tensor, which becomes a graph input of training graphs and an initializer on export. */
   buffer(name: string, initialValue: Float32Array | Float64Array, shape: readonly number[]): Tensor {
     const dtype: FloatDataType = initialValue instanceof Float64Array ? 'float64' : 'float32';
     this.checkDataLength(name, initialValue.length, shape);
@@ -114,7 +114,7 @@ export class GraphBuilder {
     return tensor;
   }
 
-  /** A frozen tensor stored in the model file. */
+  /** Adds a frozen tensor stored in the model file. */
   initializer(name: string, dtype: DataType, shape: readonly number[], data: AnyTypedArray): Tensor {
     this.checkDataLength(name, data.length, shape);
     const tensor = this.createTensor(this.claimName(this.scopedName(name)), dtype, shape, 'initializer');
@@ -122,7 +122,7 @@ export class GraphBuilder {
     return tensor;
   }
 
-  /** An unnamed constant; plain numbers are converted to `dtype`. */
+  /** Adds an unnamed constant, converting plain numbers to `dtype`. */
   constant(values: ArrayLike<number> | AnyTypedArray, dtype: DataType, shape: readonly number[]): Tensor {
     const data = ArrayBuffer.isView(values) ? (values as AnyTypedArray) : toTypedArray(dtype, values as ArrayLike<number>);
     this.checkDataLength('constant', data.length, shape);
@@ -131,7 +131,7 @@ export class GraphBuilder {
     return tensor;
   }
 
-  /** A rank-0 constant, shared between all uses of the same value and dtype. */
+  /** Returns a rank-0 constant, shared between all uses of the same value and dtype. */
   scalar(value: number, dtype: DataType): Tensor {
     const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}`;
     let tensor = this.scalarCache.get(key);
@@ -144,7 +144,7 @@ export class GraphBuilder {
     return tensor;
   }
 
-  /** A 1-D int64 constant, used for shapes, axes and indices. */
+  /** Adds a 1-D int64 constant, as used for shapes, axes and indices. */
   int64Vector(values: readonly number[]): Tensor {
     return this.constant(values, 'int64', [values.length]);
   }
@@ -177,7 +177,7 @@ export class GraphBuilder {
     this.nodes.push({ name: this.nextNodeName(opType), opType, domain, inputs, outputs, attributes });
   }
 
-  /** A fresh value name for intermediate results inside one op's node group. */
+  /** Reserves a fresh value name for intermediate results inside one op's node group. */
   temporaryName(base: string): string {
     const scoped = this.scopedName(base);
     let suffix = this.nameSuffixes.get(scoped) ?? 0;

@@ -2,7 +2,7 @@ import type { DataType } from './dtype';
 import type { Shape } from './dims';
 import type { GraphBuilder } from './graph-builder';
 
-/** Where a tensor's value comes from when the graph runs. */
+/** Source of a tensor's value when the graph runs. */
 export type TensorKind = 'input' | 'parameter' | 'buffer' | 'initializer' | 'constant' | 'computed';
 
 /**

@@ -163,7 +163,7 @@ export function clip(x: Tensor, min?: number, max?: number): Tensor {
   return applyOp(clipDefinition, [x, minTensor, maxTensor], { min, max })[0];
 }
 
-/** Inverted dropout; `mask` holds 1 for kept and 0 for dropped elements and broadcasts to x. */
+/** Inverted dropout; `mask` contains 1 for kept and 0 for dropped elements and broadcasts to x. */
 export function dropout(x: Tensor, mask: Tensor, ratio: number): Tensor {
   return applyOp(dropoutDefinition, [x, mask], { ratio })[0];
 }

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../errors';
 import { intAttribute } from '../graph/attributes';
 import { normalizeAxis, staticSize, type Dim } from '../graph/dims';
 import type { Tensor } from '../graph/tensor';
@@ -83,6 +84,8 @@ function reduceProductOfDims(dims: Tensor, axes: readonly number[]): Tensor {
 }
 
 function normalizeAxes(opType: string, x: Tensor, axes: readonly number[] | undefined): number[] {
+  // ONNX reads an empty axes list as "all axes", which would contradict the shape rule above.
+  if (axes && axes.length === 0) throw new ValidationError(`${opType}: the axes list is empty; omit it to reduce over all axes.`);
   const list = axes ?? x.shape.map((_, axis) => axis);
   return [...new Set(list.map((axis) => normalizeAxis(axis, x.rank, opType)))].sort((a, b) => a - b);
 }

@@ -144,7 +144,7 @@ export function expandLike(x: Tensor, reference: Tensor): Tensor {
   return applyOp(expandDefinition, [x, shapeOf(reference)], { shape: [...reference.shape] })[0];
 }
 
-/** A zero tensor with the dtype and shape of `reference`. */
+/** Builds a zero tensor with the dtype and shape of `reference`. */
 export function zerosLike(reference: Tensor): Tensor {
   return expandLike(reference.graph.scalar(0, reference.dtype), reference);
 }
@@ -157,7 +157,7 @@ export function squeeze(x: Tensor, axes: readonly number[]): Tensor {
   return applyOp(squeezeDefinition, [x, x.graph.int64Vector(axes)], { axes: [...axes] })[0];
 }
 
-/** The run-time shape of `x` as a 1-D int64 tensor. */
+/** Returns the run-time shape of `x` as a 1-D int64 tensor. */
 export function shapeOf(x: Tensor): Tensor {
   return applyOp(shapeDefinition, [x], {})[0];
 }

@@ -4,7 +4,7 @@ import type { Tensor } from '../graph/tensor';
 import { add, batchNormalizationInference, batchNormalizationTraining, dropout, gelu, layerNormalization, matMul, quickGelu, reshape, softmax, transpose, mul } from '../ops';
 import type { SeededRandom } from './random';
 
-/** What layers need to create parameters: the graph, a seeded generator for initial values and the float type. */
+/** Graph, seeded generator for initial values and float type, shared by the layers of one model. */
 export interface LayerContext {
   graph: GraphBuilder;
   random: SeededRandom;

@@ -62,10 +62,10 @@ export function pairwiseDistances(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * Batch-hard triplet loss (Hermans et al. 2017) from a distance matrix: for
- * each anchor, the farthest sample of its identity and the closest of another
- * identity; mean of max(d_p - d_n + margin, 0). Only those two distances of
- * each anchor receive a gradient.
+ * Batch-hard triplet loss (Hermans et al. 2017) from a distance matrix. Each
+ * anchor is paired with the farthest sample of its identity (d_p) and the
+ * closest sample of another identity (d_n), and the loss is the mean of
+ * max(d_p - d_n + margin, 0). Only those two distances of each anchor receive a gradient.
  */
 export function batchHardTripletFromDistances(distances: Tensor, labels: Tensor, margin: number): Tensor {
   requireLabels('batchHardTripletLoss', labels, distances.shape[0]);

@@ -22,7 +22,7 @@ export interface SgdConfig {
 
 export type OptimizerConfig = AdamWConfig | SgdConfig;
 
-/** One trainable tensor as the optimizer sees it. */
+/** A trainable tensor with its gradient and whether weight decay applies to it. */
 export interface OptimizedParameter {
   tensor: Tensor;
   gradient: Tensor;

@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors';
 import type { SeededRandom } from './random';
 
 /**
- * P x K batch sampler for metric learning: each batch holds `identities`
+ * P x K batch sampler for metric learning: each batch contains `identities`
  * distinct identities with `samplesPerIdentity` images each, drawn with
  * replacement for identities with fewer images. Batches depend only on the
  * generator's state, so a checkpoint of that state resumes the same sequence.

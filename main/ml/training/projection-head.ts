@@ -10,7 +10,7 @@ import { buildTrainingStep, type TrainingStep } from './step-graph';
 /**
  * A ReID head trained on frozen encoder features: a linear projection, a
  * BN-neck and an identity classifier (Luo et al. 2019, "Bag of Tricks").
- * The triplet loss sees the projection; the classifier sees the BN output.
+ * The triplet loss takes the projection and the classifier takes the BN output.
  */
 export interface ProjectionHeadOptions {
   featureWidth: number;
@@ -71,7 +71,7 @@ export function buildProjectionHeadStep(options: ProjectionHeadOptions, optimize
 }
 
 /**
- * The inference graph of the same head: input 'features' [batch, width],
+ * Builds the inference graph of the same head: input 'features' [batch, width],
  * outputs 'projection' (the projected feature) and 'embedding' (after the
  * BN-neck, the usual retrieval feature of BNNeck models).
  */

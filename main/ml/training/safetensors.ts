@@ -2,10 +2,11 @@ import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { DatasetFormatError, ValidationError } from '../../errors';
 
 /**
- * Reader and writer for the safetensors format: an 8-byte little-endian
- * header length, a JSON header mapping each tensor name to its dtype, shape
- * and [begin, end) byte offsets into the data section, an optional string map
- * under "__metadata__", then the raw little-endian data.
+ * Reader and writer for the safetensors format. A file starts with an
+ * 8-byte little-endian header length and a JSON header. The header maps each
+ * tensor name to its dtype, shape and [begin, end) byte offsets into the data
+ * section, and "__metadata__" to a map of strings. The raw little-endian
+ * data follows.
  */
 
 export type SafetensorsDtype = 'F32' | 'F64' | 'I64';

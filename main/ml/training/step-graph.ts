@@ -93,7 +93,7 @@ function declareMetrics(graph: GraphBuilder, metrics: Record<string, Tensor>): R
 }
 
 /**
- * Parameters and buffers, each with the output that holds its next value.
+ * Parameters and buffers, each with the output that contains its next value.
  * A computed next value is declared under its own name, because a renamed
  * output would cost an Identity node copying the whole tensor every step;
  * unchanged buffers pass through under 'next/<name>'.
