@@ -60,7 +60,7 @@ export function bruteForceFigures(
   };
 }
 
-/** The squared distances that evaluate ranks, gathered into one dense query x gallery matrix. */
+/** Gathers the squared distances that evaluate ranks into one dense query x gallery matrix. */
 export async function denseSquaredDistances(query: Float32Array, gallery: Float32Array, dimension: number): Promise<Float32Array> {
   const queryUnit = l2Normalize(query, dimension);
   const galleryUnit = l2Normalize(gallery, dimension);
