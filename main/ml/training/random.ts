@@ -44,6 +44,13 @@ export class SeededRandom {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
+  /** Draws a dropout keep mask: 1 with probability 1 - `dropRatio`, else 0. */
+  keepMask(length: number, dropRatio: number): Float32Array {
+    const mask = new Float32Array(length);
+    for (let i = 0; i < length; i++) mask[i] = this.nextFloat() < dropRatio ? 0 : 1;
+    return mask;
+  }
+
   /** Shuffles in place (Fisher-Yates). */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {

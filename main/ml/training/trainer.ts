@@ -23,10 +23,11 @@ export interface StepMetrics {
 
 /**
  * Owns the parameter, buffer and optimizer-state tensors of one training run
- * and runs the step graph on them. Each step feeds the current tensors
- * (wrapped, not copied) and keeps onnxruntime's output tensors as the next
- * step's inputs, so the only copy per state tensor is the binding's one copy
- * of each output into JavaScript memory.
+ * and runs the step graph on them. Each step feeds the current tensors and
+ * keeps onnxruntime's output tensors as the next step's inputs. The CPU
+ * binding wraps fed buffers without copying (a 268 MB input added under 1 ms
+ * per run here), so the only copy of a state tensor per step is the
+ * binding's copy of each output into JavaScript memory.
  */
 export class Trainer {
   readonly random: SeededRandom;
@@ -65,9 +66,9 @@ export class Trainer {
     const { layout } = this.step;
     const scalar = (value: number) => createTensor(layout.floatType, layout.floatType === 'float64' ? new Float64Array([value]) : new Float32Array([value]), []);
 
+    this.requireBatchInputs(batch);
     const feeds: Record<string, OrtTensor> = { ...batch, [learningRateInput]: scalar(learningRate), [stepInput]: scalar(this.stepCount + 1) };
     for (const [name, tensor] of this.states) feeds[name] = tensor;
-    this.requireBatchInputs(batch);
 
     const outputs = await this.session.run(feeds);
     for (const state of layout.states) this.states.set(state.name, outputs[state.outputName]);

@@ -157,7 +157,7 @@ function dropoutStep() {
 function dropoutBatch(trainer: Trainer, data: SeededRandom) {
   const x = Float32Array.from({ length: 48 }, () => data.nextNormal());
   const target = Float32Array.from({ length: 16 }, () => data.nextNormal());
-  const mask = Float32Array.from({ length: 40 }, () => (trainer.random.nextFloat() < 0.5 ? 0 : 1));
+  const mask = trainer.random.keepMask(40, 0.5);
   return { x: createTensor('float32', x, [8, 6]), target: createTensor('float32', target, [8, 2]), mask: createTensor('float32', mask, [8, 5]) };
 }
 
