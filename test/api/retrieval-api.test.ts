@@ -105,14 +105,21 @@ describe('evaluation.run', () => {
     expect(evaluation.plain.rank1).toBe(evaluation.plain.cmc[0]);
     const aps = evaluation.worstQueries.map((query) => query.averagePrecision);
     expect(aps).toEqual([...aps].sort((a, b) => a - b));
-    expect(evaluation.worstQueries[0].ranked.length).toBeGreaterThan(0);
+    for (const query of evaluation.worstQueries) {
+      const firstTrue = query.ranked.findIndex((image) => image.match === 'true') + 1;
+      expect(firstTrue, `query ${query.queryImageId}`).toBe(query.firstTrueMatchRank);
+    }
     expect(evaluation.reranked).toBeNull();
   });
 
   it('reports re-ranked figures apart', async () => {
-    const evaluation = await call('evaluation.run', { datasetId, modelId, rerank: true, worstQueries: 0 });
+    const evaluation = await call('evaluation.run', { datasetId, modelId, rerank: true, worstQueries: 5 });
 
     expect(evaluation.reranked).not.toBeNull();
+    for (const query of evaluation.worstQueries) {
+      const firstTrue = query.ranked.findIndex((image) => image.match === 'true') + 1;
+      expect(firstTrue, `query ${query.queryImageId}`).toBe(query.firstTrueMatchRank);
+    }
     expect(evaluation.reranked!.mAP).not.toBe(evaluation.plain.mAP);
   });
 
