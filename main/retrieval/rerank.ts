@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors';
+import { CancelledError, ValidationError } from '../errors';
 import { createLogger } from '../log';
 import { forEachDistanceBlock } from './distance-blocks';
 import { l2Normalize } from './normalize';
@@ -68,7 +68,10 @@ export async function prepareReranking(query: Float32Array, gallery: Float32Arra
     signal: options.signal,
     onRows: (done) => options.onProgress?.(done, itemCount),
   });
-  const encoded = expandWithNearest(encodeNeighbourhoods(table, all, dimension, k1), table, k2);
+  throwIfAborted(options.signal);
+  const reciprocalFeatures = encodeNeighbourhoods(table, all, dimension, k1);
+  throwIfAborted(options.signal);
+  const encoded = expandWithNearest(reciprocalFeatures, table, k2);
   const inverted = invertGalleryRows(encoded, queryCount);
   log.info('re-ranking encoded', { weights: encoded.columns.length });
 
@@ -105,6 +108,10 @@ export async function rerankDistances(query: Float32Array, gallery: Float32Array
     },
   });
   return distances;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
 }
 
 function checkRerankOptions(options: RerankOptions): { k1: number; k2: number; lambda: number } {

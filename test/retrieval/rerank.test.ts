@@ -153,4 +153,21 @@ describe('evaluate with rerank', () => {
     expect(reports[reports.length - 1][0]).toBe(total);
     expect(reports.map(([done]) => done)).toEqual([...reports.map(([done]) => done)].sort((a, b) => a - b));
   });
+
+  it('abort mid-run cancels', async () => {
+    const { query, gallery } = randomSets(29, 8, 5, 12, 70);
+    const controller = new AbortController();
+
+    // The first report past the 12 plain rows comes from the neighbour pass of re-ranking.
+    const run = evaluate(query, gallery, {
+      dimension: 8,
+      rerank: true,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done > 12) controller.abort();
+      },
+    });
+
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+  });
 });
