@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GraphBuilder } from '../main/ml/graph/graph-builder';
@@ -22,7 +23,9 @@ import { Trainer } from '../main/ml/training/trainer';
  * - a plain 4096 x 512 by 512 x 512 MatMul's GFLOP/s in the same runtime;
  * - bytes copied per step and the peak RSS of this process.
  * The 3 tokens stand for [CLS, fused prompt feature, image feature], the
- * sequence of the MP-ReID multimodal transformer.
+ * sequence of the MP-ReID multimodal transformer; a 1-token variant is
+ * printed too. Each line carries the 1-minute load average, since other
+ * processes on the machine slow every figure down.
  * With --save-device-check it instead writes step graphs, their inputs and
  * the CPU outputs under .cache/device-check/ for bench/device/compare_providers.py.
  */
@@ -93,7 +96,7 @@ async function measureTransformerHead(shape: TransformerHeadShape, warmupSteps: 
 
   for (let i = 0; i < warmupSteps; i++) await trainer.runStep(batch(), 1e-4);
   const times: number[] = [];
-  let metrics = {};
+  let metrics: Record<string, number> = {};
   for (let i = 0; i < timedSteps; i++) {
     const start = performance.now();
     metrics = await trainer.runStep(batch(), 1e-4);
@@ -127,13 +130,20 @@ async function measureMatMul(rows: number, width: number, repeats: number): Prom
 
 export async function runTrainingBenchmark(options: { warmupSteps?: number; timedSteps?: number } = {}): Promise<void> {
   const shape = benchmarkHead;
-  const head = await measureTransformerHead(shape, options.warmupSteps ?? 5, options.timedSteps ?? 30);
-  const flops = transformerHeadFlops(shape);
+  const warmupSteps = options.warmupSteps ?? 5;
+  const timedSteps = options.timedSteps ?? 30;
   const print = (figure: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ bench: 'training', figure, value: Number(value.toFixed(3)), unit, ...extra }));
+    console.log(JSON.stringify({ bench: 'training', figure, value: Number(value.toFixed(3)), unit, ...extra, loadAverage: Number(loadavg()[0].toFixed(2)) }));
 
-  print('transformer_head_step', head.median, 'ms', { minMs: Number(head.min.toFixed(3)), shape, pytorchCpuReferenceMs: 74, lastMetrics: head.metrics });
+  const head = await measureTransformerHead(shape, warmupSteps, timedSteps);
+  const flops = transformerHeadFlops(shape);
+  print('transformer_head_step', head.median, 'ms', { minMs: Number(head.min.toFixed(3)), shape, pytorchCpuReferenceMs: 74, lastLoss: head.metrics.loss });
   print('transformer_head_throughput', flops / (head.median / 1000) / 1e9, 'GFLOP/s', { flopsPerStep: flops });
+
+  const singleToken = { ...shape, tokens: 1 };
+  const single = await measureTransformerHead(singleToken, warmupSteps, timedSteps);
+  const singleFlops = transformerHeadFlops(singleToken);
+  print('transformer_head_step_1_token', single.median, 'ms', { minMs: Number(single.min.toFixed(3)), shape: singleToken, gflops: Number((singleFlops / (single.median / 1000) / 1e9).toFixed(2)) });
   print('matmul_512_throughput', await measureMatMul(4096, 512, 20), 'GFLOP/s', { rows: 4096, width: 512 });
   print('bytes_copied_per_step', head.bytesCopied, 'bytes', { stepModelBytes: head.modelBytes });
   print('peak_rss', peakRssMiB(), 'MiB', { maxRssKiB: process.resourceUsage().maxRSS });
