@@ -18,6 +18,7 @@ import {
   splitSchema,
   tensorDeclarationSchema,
 } from './schemas';
+import * as promptSchemas from '../prompts/api-schemas';
 
 /**
  * The one API contract. Electron IPC (preload), the local web server and the
@@ -176,6 +177,87 @@ export const apiContract = {
       })
       .strict(),
     evaluationResultSchema,
+  ),
+
+  'prompts.vocabulary.list': method(
+    'Words that stand for each coded attribute value of a dataset in prompts, built-in or edited.',
+    promptSchemas.datasetOnlyInput,
+    z.array(promptSchemas.vocabularyEntrySchema),
+  ),
+  'prompts.vocabulary.update': method(
+    'Changes the words (or null to leave a value out) and sentence role of coded attribute values.',
+    promptSchemas.vocabularyUpdateInput,
+    z.array(promptSchemas.vocabularyEntrySchema),
+  ),
+  'prompts.instruction.get': method('The current version of the chat instruction template.', promptSchemas.emptyInput, promptSchemas.instructionSchema),
+  'prompts.instruction.list': method('Every version of the chat instruction template, oldest first.', promptSchemas.emptyInput, z.array(promptSchemas.instructionSchema)),
+  'prompts.instruction.save': method(
+    'Saves an edited chat instruction (it must contain {words}) as a new version.',
+    promptSchemas.instructionSaveInput,
+    promptSchemas.instructionSchema,
+  ),
+  'prompts.instruction.preview': method(
+    "The current instruction with one identity's attribute words filled in, as the chat model receives it.",
+    promptSchemas.instructionPreviewInput,
+    promptSchemas.instructionPreviewSchema,
+  ),
+  'prompts.chatSettings.get': method(
+    'Chat endpoint settings and whether an API key is set; the key itself is never returned.',
+    promptSchemas.emptyInput,
+    promptSchemas.chatSettingsViewSchema,
+  ),
+  'prompts.chatSettings.update': method('Changes chat endpoint settings.', promptSchemas.chatSettingsUpdateInput, promptSchemas.chatSettingsViewSchema),
+  'prompts.apiKey.set': method(
+    'Stores (or with null removes) the chat API key in the secret store; fails where the store is read-only.',
+    promptSchemas.apiKeyInput,
+    promptSchemas.apiKeyStatusSchema,
+  ),
+  'prompts.generate': method(
+    "Generates identities' ChatGPT prompts with the offline template or a chat model, as a cancellable, resumable job.",
+    promptSchemas.generateInput,
+    promptSchemas.generationReportSchema,
+  ),
+  'prompts.list': method(
+    "One page of a dataset's identities with their ChatGPT prompt and review status.",
+    promptSchemas.promptListInput,
+    promptSchemas.promptListSchema,
+  ),
+  'prompts.identity': method(
+    "An identity's attribute labels and words, ChatGPT prompt, review status and majority VQA answers.",
+    promptSchemas.identityInput,
+    promptSchemas.identityPromptsSchema,
+  ),
+  'prompts.image': method("An image's VQA answer and sentence prompts, one entry per question.", promptSchemas.imageInput, promptSchemas.imagePromptsSchema),
+  'prompts.implicit': method("A dataset's implicit prompt template, such as 'A photo of a X X X X person.'.", promptSchemas.datasetOnlyInput, promptSchemas.promptViewSchema),
+  'prompts.get': method('One prompt with its current revision and undo/redo targets.', promptSchemas.promptOnlyInput, promptSchemas.promptViewSchema),
+  'prompts.history': method("Every revision of a prompt, oldest first.", promptSchemas.promptOnlyInput, z.array(promptSchemas.promptRevisionSchema)),
+  'prompts.compare': method('Word-level differences between two revisions of a prompt.', promptSchemas.compareInput, promptSchemas.compareSchema),
+  'prompts.edit': method(
+    'Saves an edited prompt text; fails with a conflict naming the current revision when expectedRevision is stale.',
+    promptSchemas.editInput,
+    promptSchemas.promptViewSchema,
+  ),
+  'prompts.revert': method('Restores the text of an earlier revision as a new revision.', promptSchemas.revertInput, promptSchemas.promptViewSchema),
+  'prompts.undo': method('Undoes the last change of a prompt, as a new revision.', promptSchemas.undoInput, promptSchemas.promptViewSchema),
+  'prompts.redo': method('Redoes the last undone change of a prompt, as a new revision.', promptSchemas.undoInput, promptSchemas.promptViewSchema),
+  'prompts.review': method("Sets the review status (unreviewed, reviewed, flagged) and note of an identity's prompts.", promptSchemas.reviewInput, promptSchemas.reviewSchema),
+  'prompts.export': method(
+    'Exports all prompts and reviews of a dataset as JSON or CSV, to a file or returned inline.',
+    promptSchemas.exportInput,
+    promptSchemas.exportResultSchema,
+  ),
+  'prompts.import': method(
+    'Imports a prompt export atomically; conflicts with analyst edits are reported, and applied only as onConflict says.',
+    promptSchemas.importInput,
+    promptSchemas.promptImportReportSchema,
+  ),
+  'prompts.questions.get': method('The VQA question bank.', promptSchemas.emptyInput, promptSchemas.questionBankSchema),
+  'prompts.questions.save': method('Replaces the VQA question bank.', promptSchemas.questionsSaveInput, promptSchemas.questionBankSchema),
+  'prompts.questions.reset': method('Restores the seven default VQA questions.', promptSchemas.emptyInput, promptSchemas.questionBankSchema),
+  'prompts.vqa.run': method(
+    "Answers the question bank for a dataset's images with a vision chat model or an ONNX attribute model, as a job.",
+    promptSchemas.vqaRunInput,
+    promptSchemas.vqaReportSchema,
   ),
 
   'jobs.list': method('Recent jobs, newest first.', z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(jobSummarySchema)),

@@ -56,6 +56,32 @@ export const commands: Record<string, Command> = {
     run: (options) => runEvaluate(options),
   },
 
+  prompts: {
+    summary: 'Generate, export or import the prompts of a dataset.',
+    usage: [
+      'mpreid prompts generate --workspace FILE --dataset NAME --generator template|chat [--base-url URL --model NAME] [--overwrite-edits] [--json]',
+      '       mpreid prompts export --workspace FILE --dataset NAME --format json|csv --out FILE [--json]',
+      '       mpreid prompts import --workspace FILE --dataset NAME --format json|csv --in FILE [--on-conflict abort|keepLocal|overwrite] [--dry-run] [--json]',
+      '',
+      'The chat generator reads its API key from the MPREID_OPENAI_API_KEY environment variable.',
+    ].join('\n'),
+    options: {
+      workspace: workspaceOption,
+      dataset: { type: 'string', help: 'dataset name, as imported' },
+      generator: { type: 'string', help: 'generate: template (offline, from the attribute words) or chat (a chat model)' },
+      'base-url': { type: 'string', help: 'generate: OpenAI-compatible endpoint, such as http://127.0.0.1:8080/v1 (default: the stored setting)' },
+      model: { type: 'string', help: 'generate: chat model name (default: the stored setting)' },
+      'overwrite-edits': { type: 'boolean', help: 'generate: also replace prompts that an analyst edited' },
+      format: { type: 'string', help: 'export and import: json or csv (default: from the file extension)' },
+      out: { type: 'string', help: 'export: file to write' },
+      in: { type: 'string', help: 'import: file to read' },
+      'on-conflict': { type: 'string', help: 'import: abort (default: write nothing when a record would replace an analyst edit), keepLocal or overwrite' },
+      'dry-run': { type: 'boolean', help: 'import: report what would change without writing' },
+      json: jsonOption,
+    },
+    run: (options, positionals) => runPrompts(options, positionals),
+  },
+
   call: {
     summary: 'Call any API method with a JSON input and print its JSON output.',
     usage: `mpreid call METHOD [--input JSON] [--workspace FILE]\n\nMethods:\n${Object.entries(apiContract)
@@ -123,6 +149,42 @@ async function runEvaluate(options: Options): Promise<unknown> {
   } finally {
     session.close();
   }
+}
+
+async function runPrompts(options: Options, positionals: string[]): Promise<unknown> {
+  const action = positionals[0];
+  if (action !== 'generate' && action !== 'export' && action !== 'import') {
+    throw new ValidationError(`Unknown prompts action "${action ?? ''}"; use generate, export or import.`);
+  }
+  const session = openCliSession(required(options, 'workspace'));
+  try {
+    const datasetId = await findDatasetId(session, required(options, 'dataset'));
+    if (action === 'generate') {
+      const generator = required(options, 'generator');
+      if (generator !== 'template' && generator !== 'chat') throw new ValidationError(`--generator ${generator} is not valid; use template or chat.`);
+      const endpoint = { baseUrl: options['base-url'] as string | undefined, model: options.model as string | undefined };
+      return await session.call('prompts.generate', { datasetId, generator, ...endpoint, overwriteEdits: Boolean(options['overwrite-edits']) });
+    }
+
+    const format = parseExchangeFormat(options.format);
+    if (action === 'export') return await session.call('prompts.export', { datasetId, format, filePath: absolute(required(options, 'out')) });
+    const onConflict = (options['on-conflict'] as 'abort' | 'keepLocal' | 'overwrite' | undefined) ?? 'abort';
+    return await session.call('prompts.import', { datasetId, format, filePath: absolute(required(options, 'in')), onConflict, dryRun: Boolean(options['dry-run']) });
+  } finally {
+    session.close();
+  }
+}
+
+async function findDatasetId(session: ReturnType<typeof openCliSession>, name: string): Promise<number> {
+  const datasets = await session.call('datasets.list', {});
+  const match = datasets.find((dataset) => dataset.name === name);
+  if (!match) throw new ValidationError(`The workspace has no dataset named "${name}"; it has ${datasets.map((dataset) => `"${dataset.name}"`).join(', ') || 'none'}.`);
+  return match.datasetId;
+}
+
+function parseExchangeFormat(value: Options[string]): 'json' | 'csv' | undefined {
+  if (value === undefined || value === 'json' || value === 'csv') return value;
+  throw new ValidationError(`--format ${String(value)} is not valid; use json or csv.`);
 }
 
 /** A named workspace may already hold the folder; evaluating it again must not fail on the duplicate name. */

@@ -7,6 +7,7 @@ import { availableExecutionProviders, resolveExecutionProvider } from '../../ml/
 import type { ApiHandlers } from '../dispatcher';
 import { runEvaluation } from './evaluation';
 import { browseFiles } from './files';
+import { promptHandlers } from './prompts';
 import { runSearch } from './search';
 
 /** Each API method's implementation; the dispatcher validates input and output around them. */
@@ -38,6 +39,8 @@ export const apiHandlers: ApiHandlers = {
     ),
   'search.run': (input, context) => runSearch(input, context),
   'evaluation.run': (input, context) => runEvaluation(input, context),
+
+  ...promptHandlers,
 
   'jobs.list': (input, context) => context.jobs.list(input.limit),
   'jobs.cancel': (input, context) => ({ cancelled: context.jobs.cancel(input.jobId) }),
