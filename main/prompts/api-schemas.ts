@@ -96,20 +96,38 @@ export const instructionSchema = z.object({
 });
 export type Instruction = z.infer<typeof instructionSchema>;
 
+/** Chat endpoint settings. No field has a zod default, so a partial update never resets the fields it leaves out. */
 export const chatSettingsSchema = z.object({
-  baseUrl: z.string().url().default('https://api.openai.com/v1'),
-  model: z.string().min(1).max(200).default('gpt-4o-mini'),
-  visionModel: z.string().min(1).max(200).default('gpt-4o-mini'),
+  baseUrl: z.string().url(),
+  model: z.string().min(1).max(200),
+  visionModel: z.string().min(1).max(200),
   /** Requests in flight at once. */
-  concurrency: z.number().int().min(1).max(32).default(4),
-  timeoutSeconds: z.number().min(1).max(600).default(60),
-  maxRetries: z.number().int().min(0).max(10).default(5),
-  maxReplyCharacters: z.number().int().min(20).max(5000).default(300),
+  concurrency: z.number().int().min(1).max(32),
+  timeoutSeconds: z.number().min(1).max(600),
+  maxRetries: z.number().int().min(0).max(10),
+  maxReplyCharacters: z.number().int().min(20).max(5000),
   /** Prices in the account's currency; estimated cost is 0 until they are set. */
-  inputPricePer1kTokens: z.number().nonnegative().default(0),
-  outputPricePer1kTokens: z.number().nonnegative().default(0),
+  inputPricePer1kTokens: z.number().nonnegative(),
+  outputPricePer1kTokens: z.number().nonnegative(),
 });
 export type ChatSettings = z.infer<typeof chatSettingsSchema>;
+
+export const defaultChatSettings: ChatSettings = {
+  baseUrl: 'https://api.openai.com/v1',
+  model: 'gpt-4o-mini',
+  visionModel: 'gpt-4o-mini',
+  concurrency: 4,
+  timeoutSeconds: 60,
+  maxRetries: 5,
+  maxReplyCharacters: 300,
+  inputPricePer1kTokens: 0,
+  outputPricePer1kTokens: 0,
+};
+
+/** Returns the default chat settings with `changes` applied and checked. */
+export function chatSettingsWith(changes: Partial<ChatSettings>): ChatSettings {
+  return chatSettingsSchema.parse({ ...defaultChatSettings, ...changes });
+}
 
 export const generatorSchema = z.enum(['template', 'chat']);
 export type PromptGenerator = z.infer<typeof generatorSchema>;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Db } from '../db/workspace';
 import { createLogger } from '../log';
-import { chatSettingsSchema, type ChatSettings } from './api-schemas';
+import { chatSettingsSchema, chatSettingsWith, type ChatSettings } from './api-schemas';
 
 const log = createLogger('Prompts');
 
@@ -27,7 +27,9 @@ export function writeSetting(db: Db, key: string, value: unknown): void {
 }
 
 export function readChatSettings(db: Db): ChatSettings {
-  return readSetting(db, chatSettingsKey, chatSettingsSchema, () => chatSettingsSchema.parse({}));
+  // Defaults first, so settings stored before a field existed still parse.
+  const stored = readSetting(db, chatSettingsKey, chatSettingsSchema.partial(), () => ({}));
+  return chatSettingsWith(stored);
 }
 
 /** Merges `changes` into the stored chat settings and returns the result. */

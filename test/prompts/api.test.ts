@@ -58,6 +58,14 @@ describe('prompts API', () => {
     expect(JSON.stringify(settings)).not.toContain(secret);
   });
 
+  it('updates one chat setting, keeping the others', async () => {
+    await call('prompts.chatSettings.update', { concurrency: 7, model: 'local-model' });
+
+    const settings = await call('prompts.chatSettings.update', { timeoutSeconds: 12 });
+
+    expect(settings).toMatchObject({ concurrency: 7, model: 'local-model', timeoutSeconds: 12, maxRetries: 5 });
+  });
+
   it('rejects saving a key in server mode', async () => {
     const error = await failure(call('prompts.apiKey.set', { apiKey: 'sk-other' }));
 

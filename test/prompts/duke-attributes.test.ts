@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../main/db/workspace';
 import { silentProgress } from '../../main/jobs/progress';
-import { chatSettingsSchema } from '../../main/prompts/api-schemas';
+import { chatSettingsWith } from '../../main/prompts/api-schemas';
 import { ChatClient } from '../../main/prompts/chat-client';
 import { generatePrompts } from '../../main/prompts/generate-prompts';
 import { listIdentityPrompts } from '../../main/prompts/identity-prompts';
@@ -31,7 +31,7 @@ describe('DukeMTMC-attribute training identities', () => {
   it('get offline template prompts', async () => {
     const { db, dataset } = await dukeWorkspace();
 
-    const report = await generatePrompts(db, { datasetId: dataset.datasetId, generator: 'template' }, silentProgress(), { settings: chatSettingsSchema.parse({}) });
+    const report = await generatePrompts(db, { datasetId: dataset.datasetId, generator: 'template' }, silentProgress(), { settings: chatSettingsWith({}) });
     const prompts = allPrompts(db, dataset.datasetId);
 
     console.log(JSON.stringify({ check: 'duke-train-template', ...report, flaggedPersonIds: report.flaggedPersonIds.slice(0, 20) }));
@@ -46,7 +46,7 @@ describe('DukeMTMC-attribute training identities', () => {
 
   it('get chat prompts from a local endpoint', async () => {
     const { db, dataset } = await dukeWorkspace();
-    const settings = chatSettingsSchema.parse({ baseUrl: server.baseUrl, model: 'local-test-model', concurrency: 4 });
+    const settings = chatSettingsWith({ baseUrl: server.baseUrl, model: 'local-test-model', concurrency: 4 });
     const client = new ChatClient({ baseUrl: server.baseUrl, model: settings.model, apiKey: null, timeoutMs: 10_000, retry: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 1000 } });
     const run = () => generatePrompts(db, { datasetId: dataset.datasetId, generator: 'chat' }, silentProgress(), { settings, client, instruction: currentInstruction(db) });
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../main/db/workspace';
 import { CancelledError } from '../../main/errors';
 import { silentProgress } from '../../main/jobs/progress';
-import { chatSettingsSchema, type ChatSettings } from '../../main/prompts/api-schemas';
+import { chatSettingsWith, type ChatSettings } from '../../main/prompts/api-schemas';
 import { ChatClient } from '../../main/prompts/chat-client';
 import { generatePrompts, chatSubject, type GenerationRequest } from '../../main/prompts/generate-prompts';
 import { currentInstruction, saveInstruction, defaultInstructionText } from '../../main/prompts/instructions';
@@ -24,7 +24,7 @@ afterEach(() => server.close());
 function setUp(settingsChanges: Partial<ChatSettings> = {}) {
   const db = openTestWorkspace(tempDir('generate'));
   const dataset = insertDataset(db, smallDukeDataset());
-  const settings = chatSettingsSchema.parse({ baseUrl: server.baseUrl, model: 'test-model', concurrency: 2, ...settingsChanges });
+  const settings = chatSettingsWith({ baseUrl: server.baseUrl, model: 'test-model', concurrency: 2, ...settingsChanges });
   const client = new ChatClient(
     { baseUrl: server.baseUrl, model: settings.model, apiKey: null, timeoutMs: 2000, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 1000 } },
     { wait: async () => {} },
@@ -73,7 +73,7 @@ describe('template generator', () => {
     fixture.identities.push({ personId: 9, values: {} });
     const dataset = insertDataset(db, fixture);
 
-    const report = await generatePrompts(db, { datasetId: dataset.datasetId, generator: 'template' }, silentProgress(), { settings: chatSettingsSchema.parse({}) });
+    const report = await generatePrompts(db, { datasetId: dataset.datasetId, generator: 'template' }, silentProgress(), { settings: chatSettingsWith({}) });
 
     expect(report).toMatchObject({ requested: 4, generated: 3, withoutAttributes: 1 });
     db.close();
