@@ -30,6 +30,8 @@ export const importReportSchema = z.object({
   splits: z.object({ train: splitCountsSchema, query: splitCountsSchema, gallery: splitCountsSchema }),
   junkImagesDropped: count,
   distractorImages: count,
+  /** Entries in split folders that are not images, such as Thumbs.db; skipped. */
+  ignoredFiles: count.default(0),
   attributes: z
     .object({
       file: z.string(),
@@ -37,6 +39,8 @@ export const importReportSchema = z.object({
       identitiesWithAttributes: count,
       identitiesWithoutAttributes: z.array(z.number().int()),
       attributesWithoutImages: z.array(z.number().int()),
+      /** Values coded 0 (unlabelled) in the file, which are not stored. */
+      unlabelledValues: count.default(0),
     })
     .nullable(),
   seconds: z.number(),

@@ -23,5 +23,6 @@ export function attributeCoverage(table: AttributeTable, personIdsWithImages: Re
     identitiesWithAttributes,
     identitiesWithoutAttributes: identitiesWithoutAttributes.sort((a, b) => a - b),
     attributesWithoutImages: attributesWithoutImages.sort((a, b) => a - b),
+    unlabelledValues: table.unlabelledValues,
   };
 }

@@ -55,6 +55,7 @@ export async function importDataset(db: Db, request: ImportDatasetRequest, progr
     splits: countSplits(images),
     junkImagesDropped: scan.junkImagesDropped,
     distractorImages: scan.distractorImages,
+    ignoredFiles: scan.ignoredEntries,
     attributes: attributes ? attributeCoverage(attributes, personIds) : null,
     seconds: (performance.now() - started) / 1000,
   }));
