@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { apiContract, isApiMethodName } from '../api/contract';
-import { ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import type { ImportReport } from '../api/schemas';
 import { openCliSession } from './session';
 
@@ -169,10 +169,23 @@ async function runPrompts(options: Options, positionals: string[]): Promise<unkn
     const format = parseExchangeFormat(options.format);
     if (action === 'export') return await session.call('prompts.export', { datasetId, format, filePath: absolute(required(options, 'out')) });
     const onConflict = (options['on-conflict'] as 'abort' | 'keepLocal' | 'overwrite' | undefined) ?? 'abort';
-    return await session.call('prompts.import', { datasetId, format, filePath: absolute(required(options, 'in')), onConflict, dryRun: Boolean(options['dry-run']) });
+    const dryRun = Boolean(options['dry-run']);
+    const report = await session.call('prompts.import', { datasetId, format, filePath: absolute(required(options, 'in')), onConflict, dryRun });
+    if (!report.applied && !dryRun) throw importConflictError(report.conflicts);
+    return report;
   } finally {
     session.close();
   }
+}
+
+/** Fails an import that conflicts stopped, so scripts see a non-zero exit status. */
+function importConflictError(conflicts: { kind: string; personId: number | null; imagePath: string | null; localRevision: number | null }[]): ConflictError {
+  const first = conflicts[0];
+  const subject = first.imagePath ?? `person ${first.personId}`;
+  return new ConflictError(
+    `Nothing was imported: ${conflicts.length} record(s) would replace analyst edits made after the export, the first being the ${first.kind} of ${subject}` +
+      `${first.localRevision ? ` (local revision ${first.localRevision})` : ''}. Add --dry-run to list them, or --on-conflict keepLocal or overwrite.`,
+  );
 }
 
 async function findDatasetId(session: ReturnType<typeof openCliSession>, name: string): Promise<number> {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecords } from '../../main/prompts/exchange-formats';
+import { editPrompt } from '../../main/prompts/prompt-editing';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../helpers/openai-test-server';
 import { insertDataset, openTestWorkspace, smallDukeDataset, useTempDirs } from './fixtures';
 
@@ -77,6 +78,28 @@ describe('mpreid prompts', () => {
       const texts = (path: string) => readRecords(format, readFileSync(path, 'utf8'), path).map((record) => [record.personId, record.text, record.generator]);
       expect(texts(join(dir, `again.${format}`))).toEqual(texts(file));
     }
+  });
+
+  it('fails an import that would replace edits', async () => {
+    const workspace = workspaceWithDataset('d.mpreid');
+    const file = join(tempDir('prompts-cli-files'), 'prompts.json');
+    await mpreid('prompts', 'generate', '--workspace', workspace, '--dataset', 'duke-small', '--generator', 'template');
+    await mpreid('prompts', 'export', '--workspace', workspace, '--dataset', 'duke-small', '--out', file);
+    const db = openTestWorkspace(dirname(workspace), basename(workspace));
+    const promptId = (db.prepare("SELECT id FROM prompts WHERE kind = 'chat' ORDER BY id LIMIT 1").get() as { id: number }).id;
+    editPrompt(db, promptId, 'Edited after the export.', 1);
+    db.close();
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    exported.records[0].text = 'Changed in the file.';
+    writeFileSync(file, JSON.stringify(exported));
+
+    const refused = await mpreid('prompts', 'import', '--workspace', workspace, '--dataset', 'duke-small', '--in', file, '--json');
+    const listed = await mpreid('prompts', 'import', '--workspace', workspace, '--dataset', 'duke-small', '--in', file, '--dry-run', '--json');
+
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Nothing was imported: 1 record(s) would replace analyst edits made after the export, the first being the chat of person 1 (local revision 2)');
+    expect(listed.status).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ applied: false, conflicts: [{ personId: 1, localText: 'Edited after the export.', importedText: 'Changed in the file.' }] });
   });
 
   it('names an unknown dataset and action', async () => {

@@ -102,6 +102,7 @@ function importReport(datasetId: number, dataset: FixtureDataset): ImportReport 
     splits: { train: emptySplit, query: emptySplit, gallery: emptySplit },
     junkImagesDropped: 0,
     distractorImages: 0,
+    ignoredFiles: 0,
     attributes: null,
     seconds: 0,
   };
