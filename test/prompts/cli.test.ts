@@ -93,11 +93,11 @@ describe('mpreid prompts', () => {
     exported.records[0].text = 'Changed in the file.';
     writeFileSync(file, JSON.stringify(exported));
 
-    const refused = await mpreid('prompts', 'import', '--workspace', workspace, '--dataset', 'duke-small', '--in', file, '--json');
+    const rejected = await mpreid('prompts', 'import', '--workspace', workspace, '--dataset', 'duke-small', '--in', file, '--json');
     const listed = await mpreid('prompts', 'import', '--workspace', workspace, '--dataset', 'duke-small', '--in', file, '--dry-run', '--json');
 
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('Nothing was imported: 1 record(s) would replace analyst edits made after the export, the first being the chat of person 1 (local revision 2)');
+    expect(rejected.status).toBe(1);
+    expect(rejected.stderr).toContain('Nothing was imported: 1 record(s) would replace analyst edits made after the export, the first being the chat of person 1 (local revision 2)');
     expect(listed.status).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({ applied: false, conflicts: [{ personId: 1, localText: 'Edited after the export.', importedText: 'Changed in the file.' }] });
   });
