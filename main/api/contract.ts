@@ -108,6 +108,11 @@ export const apiContract = {
     z.object({ identityId: idSchema }).strict(),
     identityDetailSchema,
   ),
+  'attributes.update': method(
+    "Sets one coded attribute value of an identity, correcting its label; returns the identity's updated page.",
+    z.object({ identityId: idSchema, name: z.string().min(1).max(100), value: z.number().int() }).strict(),
+    identityDetailSchema,
+  ),
   'images.read': method(
     'An image as a data URL, optionally scaled down to fit maxSide pixels.',
     z.object({ imageId: idSchema, maxSide: z.number().int().min(16).max(1024).optional() }).strict(),

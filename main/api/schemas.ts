@@ -83,6 +83,8 @@ export const attributeValueSchema = z.object({
   name: z.string(),
   value: z.number().int(),
   meaning: z.string(),
+  /** Every code the attribute file defines for this attribute, for editing. */
+  choices: z.array(z.object({ value: z.number().int(), meaning: z.string() })),
 });
 
 export const identityDetailSchema = z.object({

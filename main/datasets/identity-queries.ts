@@ -130,6 +130,7 @@ function readAttributes(db: Db, identityId: number): IdentityDetail['attributes'
 
   return rows.map((row) => {
     const meanings = JSON.parse(row.value_meanings) as ValueMeanings;
-    return { name: row.name, value: row.value, meaning: meanings[String(row.value)] ?? `code ${row.value}` };
+    const choices = Object.entries(meanings).map(([value, meaning]) => ({ value: Number(value), meaning }));
+    return { name: row.name, value: row.value, meaning: meanings[String(row.value)] ?? `code ${row.value}`, choices };
   });
 }

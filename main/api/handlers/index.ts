@@ -1,5 +1,5 @@
 import { saveExecutionProvider, type AppContext } from '../../app-context';
-import { deleteDataset, getIdentity, importDataset, listDatasets, listIdentities, readImageDataUrl } from '../../datasets';
+import { deleteDataset, getIdentity, importDataset, listDatasets, listIdentities, readImageDataUrl, updateAttribute } from '../../datasets';
 import { schemaVersion } from '../../db/workspace';
 import { embedDataset } from '../../ml/embedding';
 import { inspectModel, listModels, registerModel } from '../../ml/models';
@@ -27,6 +27,7 @@ export const apiHandlers: ApiHandlers = {
   },
   'identities.list': (input, context) => listIdentities(context.db, input),
   'identities.get': (input, context) => getIdentity(context.db, input.identityId),
+  'attributes.update': (input, context) => updateAttribute(context.db, input),
   'images.read': (input, context) => readImageDataUrl(context.db, input.imageId, input.maxSide),
 
   'models.inspect': (input) => inspectModel(input.filePath),
