@@ -25,8 +25,8 @@ export interface StepMetrics {
  * Owns the parameter, buffer and optimizer-state tensors of one training run
  * and runs the step graph on them. Each step feeds the current tensors and
  * keeps onnxruntime's output tensors as the next step's inputs. The CPU
- * binding wraps fed buffers without copying (a 268 MB input added under 1 ms
- * per run here), so the only copy of a state tensor per step is the
+ * binding of onnxruntime-node 1.31 wraps fed buffers without copying (a
+ * 268 MB input added under 1 ms per run on a 2-core x86-64 machine), so the only copy of a state tensor per step is the
  * binding's copy of each output into JavaScript memory.
  */
 export class Trainer {
