@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell, type IpcMainInvokeEvent } from 'electron';
 import { join, resolve } from 'node:path';
 import { apiEventNames, apiMethodNames } from './api/contract';
 import { eventChannel, methodChannel, pickPathChannel } from './api/channels';
@@ -6,8 +6,10 @@ import { createDispatcher } from './api/dispatcher';
 import { apiHandlers } from './api/handlers';
 import { closeAppContext, createAppContext, type AppContext } from './app-context';
 import { resolveNativeBinding } from './db/native-binding';
+import { EncryptedFileSecretStore } from './electron/encrypted-secret-store';
 import { serializeError } from './errors';
 import { configureLogFile, createLogger } from './log';
+import { configureSecretStore } from './prompts/secret-store';
 import { defaultWorkspacePath } from './workspace-location';
 
 /**
@@ -87,6 +89,8 @@ async function start(): Promise<void> {
   await app.whenReady();
   const workspacePath = process.env.MPREID_WORKSPACE ?? defaultWorkspacePath(app.getPath('userData'));
   configureLogFile(join(app.getPath('logs'), 'mpreid.log'));
+  // The chat API key lives in the OS keychain here; server and CLI modes read it from the environment.
+  configureSecretStore(new EncryptedFileSecretStore(join(app.getPath('userData'), 'secrets.json'), safeStorage));
   context = createAppContext(workspacePath, { nativeBinding: resolveNativeBinding(projectRoot) });
   log.info('workspace open', { workspace: workspacePath });
 
