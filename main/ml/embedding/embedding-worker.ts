@@ -2,14 +2,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DatasetFormatError, NotFoundError, ShapeError, serializeError } from '../../errors';
 import { createSession, float32Tensor, type ModelSession, type ModuleWorkerData } from '../runtime';
-import { decodeAndResize, writeNchw } from './preprocess';
+import { decodeImage, type DecodedImage } from './preprocess';
+import { resampleToNchw } from './resample';
 import type { EmbedRequest, EmbeddingWorkerSetup, ImageSource, WorkerReply } from './worker-protocol';
 
 /**
- * Worker thread of the embedding pool: decodes and normalises images, then
- * runs the model on them. Decoding of a request starts as soon as it arrives
- * and runs on libuv's thread pool while this thread is blocked in the
- * inference of the request before it, so both overlap.
+ * Worker thread of the embedding pool: decodes, resizes and normalises
+ * images, then runs the model on them. Decoding of a request starts as soon
+ * as it arrives and runs on libuv's thread pool while this thread runs the
+ * model on the request before it. Resizing runs on this thread between runs.
  */
 
 const port = parentPort!;
@@ -69,13 +70,13 @@ async function preprocessBatch(sources: ImageSource[]): Promise<Float32Array> {
   const batch = new Float32Array(sources.length * imageSize);
   await Promise.all(
     sources.map(async (source, index) => {
-      let rgb: Buffer;
+      let decoded: DecodedImage;
       try {
-        rgb = await decodeAndResize(source, card);
+        decoded = await decodeImage(source);
       } catch (error) {
         throw new SourceFailure(index, describeDecodeFailure(source, error));
       }
-      writeNchw(rgb, card, batch, index * imageSize);
+      resampleToNchw(decoded.pixels, decoded.width, decoded.height, card, batch, index * imageSize);
     }),
   );
   return batch;

@@ -1,49 +1,34 @@
 import sharp from 'sharp';
 import type { ModelCard } from '../../api/schemas';
+import { resampleToNchw } from './resample';
 
 /** The part of a model card that decides how an image becomes an input tensor. */
 export type PreprocessCard = Pick<ModelCard, 'height' | 'width' | 'mean' | 'std' | 'channelOrder'>;
 
+export interface DecodedImage {
+  /** Interleaved 8-bit RGB, width x height x 3. */
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}
+
 /**
- * Decodes an image (a file path or encoded bytes) and resizes it to the card's
- * height x width with bilinear interpolation, ignoring the aspect ratio as ReID
- * models are trained. Returns interleaved 8-bit RGB, height x width x 3.
+ * Decodes an image (a file path or encoded bytes) to 8-bit RGB with sharp.
  * Grey and alpha images become plain RGB, and EXIF orientation is applied.
  */
-export async function decodeAndResize(source: string | Uint8Array, card: PreprocessCard): Promise<Buffer> {
-  return sharp(source, { autoOrient: true })
-    .resize(card.width, card.height, { fit: 'fill', kernel: 'linear' })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer();
+export async function decodeImage(source: string | Uint8Array): Promise<DecodedImage> {
+  const { data, info } = await sharp(source, { autoOrient: true }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { pixels: data, width: info.width, height: info.height };
 }
 
 /**
- * Writes one interleaved RGB image into `target` at `offset` as planar
- * float32 channels (the C, H, W part of NCHW): pixel / 255, minus the card's
- * mean, divided by its std, in the card's channel order.
+ * Decodes one image, resizes it to the card's height x width ignoring the
+ * aspect ratio as ReID models are trained, and normalises it into a new
+ * [3, height, width] tensor's data.
  */
-export function writeNchw(rgb: Uint8Array, card: PreprocessCard, target: Float32Array, offset: number): void {
-  const planeSize = card.height * card.width;
-  const sourceChannels = card.channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-
-  for (let channel = 0; channel < 3; channel++) {
-    const sourceChannel = sourceChannels[channel];
-    const scale = 1 / (255 * card.std[channel]);
-    const shift = card.mean[channel] / card.std[channel];
-    const planeStart = offset + channel * planeSize;
-
-    for (let pixel = 0; pixel < planeSize; pixel++) {
-      target[planeStart + pixel] = rgb[pixel * 3 + sourceChannel] * scale - shift;
-    }
-  }
-}
-
-/** Decodes, resizes and normalises one image into a new [3, height, width] tensor's data. */
 export async function preprocessImage(source: string | Uint8Array, card: PreprocessCard): Promise<Float32Array> {
-  const rgb = await decodeAndResize(source, card);
+  const image = await decodeImage(source);
   const tensor = new Float32Array(3 * card.height * card.width);
-  writeNchw(rgb, card, tensor, 0);
+  resampleToNchw(image.pixels, image.width, image.height, card, tensor, 0);
   return tensor;
 }

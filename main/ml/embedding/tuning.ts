@@ -16,8 +16,9 @@ export interface EmbeddingTuning {
 }
 
 /**
- * One single-threaded session per core was the fastest CPU setup measured
- * with bench/embedding.ts (see its header for the figures); JPEG decoding
+ * One single-threaded session per core, because a run of a small ReID model
+ * gains little from a second intra-op thread (OSNet x0.25: 379 runs/s on one
+ * thread, 283 on two, onnxruntime-node 1.31 on a 2-core Xeon). JPEG decoding
  * runs on libuv's thread pool between the sessions' runs.
  */
 export function defaultEmbeddingTuning(provider: ExecutionProvider): EmbeddingTuning {

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelCard, ModelSummary } from '../../../main/api/schemas';
 import { silentProgress } from '../../../main/jobs/progress';
 import { embedDataset, loadEmbeddings } from '../../../main/ml/embedding';
 import { registerModel } from '../../../main/ml/models';
 import { batchProbeModel } from '../runtime/tiny-onnx';
+import { referenceInput } from './reference-preprocess';
 import { dukeFileNames, dukeRoot, insertDukeImages, openTempWorkspace, type FixtureImage, type TempWorkspace } from './fixtures';
 
 /** A card with distinct statistics per channel and BGR order, so that a swapped channel or statistic shows. */
@@ -36,15 +36,11 @@ beforeAll(async () => {
 });
 afterAll(() => workspace.dispose());
 
-/** Per-channel means of the normalised input, in the card's (BGR) order, computed from sharp's resize. */
+/** Per-channel means of the reference input, in the card's (BGR) order. */
 async function expectedChannelMeans(path: string): Promise<number[]> {
-  const rgb = await sharp(path).resize(8, 16, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
-  const bgrSource = [2, 1, 0];
-  return bgrSource.map((source, channel) => {
-    let sum = 0;
-    for (let pixel = 0; pixel < 16 * 8; pixel++) sum += (rgb[pixel * 3 + source] / 255 - probeCard.mean[channel]) / probeCard.std[channel];
-    return sum / (16 * 8);
-  });
+  const input = await referenceInput(path, probeCard);
+  const planeSize = probeCard.height * probeCard.width;
+  return [0, 1, 2].map((channel) => input.subarray(channel * planeSize, (channel + 1) * planeSize).reduce((sum, value) => sum + value, 0) / planeSize);
 }
 
 describe('embedDataset with a symbolic batch', () => {

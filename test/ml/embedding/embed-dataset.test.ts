@@ -1,7 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingReportSchema, type ModelSummary } from '../../../main/api/schemas';
 import { NotFoundError, NotSupportedError } from '../../../main/errors';
@@ -9,6 +8,7 @@ import { silentProgress } from '../../../main/jobs/progress';
 import { embedDataset, loadEmbeddings } from '../../../main/ml/embedding';
 import { registerModel } from '../../../main/ml/models';
 import { availableExecutionProviders } from '../../../main/ml/runtime';
+import { referenceInput } from './reference-preprocess';
 import { dukeFileNames, dukeRoot, insertDukeImages, openTempWorkspace, osnetCard, osnetModelPath, type FixtureImage, type TempWorkspace } from './fixtures';
 
 let workspace: TempWorkspace;
@@ -23,21 +23,13 @@ beforeAll(async () => {
 });
 afterAll(() => workspace.dispose());
 
-/** OSNet run directly: sharp to 128 x 256 RGB, ImageNet normalisation, one single-threaded session, original weights. */
+/** OSNet run directly: the reference preprocessing, one single-threaded session, original weights. */
 async function referenceFeatures(paths: string[]): Promise<Float32Array[]> {
   const session = await InferenceSession.create(osnetModelPath, { intraOpNumThreads: 1 });
-  const mean = [0.485, 0.456, 0.406];
-  const std = [0.229, 0.224, 0.225];
   const features: Float32Array[] = [];
 
   for (const path of paths) {
-    const rgb = await sharp(path).resize(128, 256, { fit: 'fill', kernel: 'linear' }).removeAlpha().raw().toBuffer();
-    const input = new Float32Array(3 * 256 * 128);
-    for (let pixel = 0; pixel < 256 * 128; pixel++) {
-      for (let channel = 0; channel < 3; channel++) {
-        input[channel * 256 * 128 + pixel] = (rgb[pixel * 3 + channel] / 255 - mean[channel]) / std[channel];
-      }
-    }
+    const input = await referenceInput(path, osnetCard);
     const result = await session.run({ images: new Tensor('float32', input, [1, 3, 256, 128]) });
     features.push(result.output.data as Float32Array);
   }
