@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors';
 import type { FloatDataType } from '../graph/dtype';
 import type { GraphBuilder } from '../graph/graph-builder';
 import type { Tensor } from '../graph/tensor';
-import { add, div, minimum, mul, pow, reduceSumSquare, sqrt, sub } from '../ops';
+import { add, concat, div, minimum, mul, pow, reduceSumSquare, split, sqrt, sub } from '../ops';
 
 export interface AdamWConfig {
   type: 'adamw';
@@ -11,6 +11,8 @@ export interface AdamWConfig {
   epsilon?: number;
   /** Decoupled weight decay (Loshchilov and Hutter 2019), applied only to parameters marked for decay. */
   weightDecay?: number;
+  /** Parameters with more elements are updated in row blocks of about this size; 0 turns blocking off. */
+  chunkElements?: number;
 }
 
 export interface SgdConfig {
@@ -49,11 +51,43 @@ export interface StepScalars {
   gradientScale: Tensor;
 }
 
-/** Zero-initialised state input shaped like `parameter`, named '<prefix>/<parameter name>'. */
-function stateInput(graph: GraphBuilder, prefix: string, parameter: Tensor): Tensor {
-  const size = (parameter.shape as number[]).reduce((product, dim) => product * dim, 1);
+/** Zero-initialised state buffer of `shape`, named '<prefix>/<parameter name><suffix>'. */
+function stateInput(graph: GraphBuilder, prefix: string, parameter: Tensor, shape = parameter.shape as number[], suffix = ''): Tensor {
+  const size = shape.reduce((product, dim) => product * dim, 1);
   const zeros = parameter.dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-  return graph.buffer(`${prefix}/${parameter.name}`, zeros, parameter.shape as number[]);
+  return graph.buffer(`${prefix}/${parameter.name}${suffix}`, zeros, shape);
+}
+
+/** Step-wide scalars of AdamW, computed once per step. */
+interface AdamWFactors {
+  beta1: number;
+  beta2: number;
+  stepSize: Tensor;
+  scaledEpsilon: Tensor;
+  firstMomentScale: Tensor;
+  secondMomentScale: Tensor;
+  /** 1 - lr * weight decay, or undefined when the parameter takes no decay. */
+  decayFactor?: Tensor;
+}
+
+function adamWUpdate(parameter: Tensor, gradient: Tensor, m: Tensor, v: Tensor, factors: AdamWFactors): { parameter: Tensor; m: Tensor; v: Tensor } {
+  const nextM = add(mul(m, factors.beta1), mul(gradient, factors.firstMomentScale));
+  const nextV = add(mul(v, factors.beta2), mul(mul(gradient, gradient), factors.secondMomentScale));
+  const update = div(mul(nextM, factors.stepSize), add(sqrt(nextV), factors.scaledEpsilon));
+  const decayed = factors.decayFactor ? mul(parameter, factors.decayFactor) : parameter;
+  return { parameter: sub(decayed, update), m: nextM, v: nextV };
+}
+
+/** Row counts that cut axis 0 of `shape` into blocks of about `chunkElements`, or undefined when one block suffices. */
+function chunkSizes(shape: readonly number[], chunkElements: number): number[] | undefined {
+  const rows = shape[0];
+  const rowSize = shape.slice(1).reduce((product, dim) => product * dim, 1);
+  const rowsPerChunk = Math.max(1, Math.floor(chunkElements / rowSize));
+  if (chunkElements <= 0 || shape.length < 2 || rows <= rowsPerChunk) return undefined;
+
+  const sizes: number[] = [];
+  for (let start = 0; start < rows; start += rowsPerChunk) sizes.push(Math.min(rowsPerChunk, rows - start));
+  return sizes;
 }
 
 /**
@@ -61,37 +95,60 @@ function stateInput(graph: GraphBuilder, prefix: string, parameter: Tensor): Ten
  * update p -= lr (m/b1) / (sqrt(v/b2) + eps) is rewritten as
  * lr sqrt(b2)/b1 * m / (sqrt(v) + eps sqrt(b2)), so per element it needs
  * no extra passes for the corrections; step-wide factors are scalars.
+ *
+ * The update is memory-bound: about a dozen elementwise passes per element.
+ * Parameters larger than `chunkElements` are therefore updated in row blocks
+ * whose intermediates stay in the CPU cache, with m and v stored per block
+ * ('adamw/m/<name>/<block>') and only the parameter and its gradient split.
  */
 export function buildAdamW(graph: GraphBuilder, parameters: readonly OptimizedParameter[], scalars: StepScalars, config: AdamWConfig): OptimizerResult {
-  const beta1 = config.beta1 ?? 0.9;
-  const beta2 = config.beta2 ?? 0.999;
-  const epsilon = config.epsilon ?? 1e-8;
   const weightDecay = config.weightDecay ?? 0.01;
+  const chunkElements = config.chunkElements ?? 65536;
 
   return graph.scope('adamw', () => {
-    const { learningRate, step, gradientScale } = scalars;
-    const correction1 = sub(1, pow(graph.scalar(beta1, step.dtype), step));
-    const correction2Root = sqrt(sub(1, pow(graph.scalar(beta2, step.dtype), step)));
-    const stepSize = div(mul(learningRate, correction2Root), correction1);
-    const scaledEpsilon = mul(correction2Root, epsilon);
-    const firstMomentScale = mul(gradientScale, 1 - beta1);
-    const secondMomentScale = mul(mul(gradientScale, gradientScale), 1 - beta2);
-    const decayFactor = sub(1, mul(learningRate, weightDecay));
+    const factors = adamWFactors(graph, scalars, config);
+    const decayFactor = sub(1, mul(scalars.learningRate, weightDecay));
 
     const states: OptimizerState[] = [];
     const updatedParameters = parameters.map(({ tensor, gradient, weightDecay: decays }) => {
-      const m = stateInput(graph, 'm', tensor);
-      const v = stateInput(graph, 'v', tensor);
-      const nextM = add(mul(m, beta1), mul(gradient, firstMomentScale));
-      const nextV = add(mul(v, beta2), mul(mul(gradient, gradient), secondMomentScale));
-      states.push({ input: m, updated: nextM }, { input: v, updated: nextV });
+      const parameterFactors = { ...factors, decayFactor: decays && weightDecay !== 0 ? decayFactor : undefined };
+      const sizes = chunkSizes(tensor.shape as number[], chunkElements);
+      if (!sizes) {
+        const m = stateInput(graph, 'm', tensor);
+        const v = stateInput(graph, 'v', tensor);
+        const next = adamWUpdate(tensor, gradient, m, v, parameterFactors);
+        states.push({ input: m, updated: next.m }, { input: v, updated: next.v });
+        return next.parameter;
+      }
 
-      const update = div(mul(nextM, stepSize), add(sqrt(nextV), scaledEpsilon));
-      const decayed = decays && weightDecay !== 0 ? mul(tensor, decayFactor) : tensor;
-      return sub(decayed, update);
+      const parameterBlocks = split(tensor, sizes, 0);
+      const gradientBlocks = split(gradient, sizes, 0);
+      const nextBlocks = parameterBlocks.map((block, i) => {
+        const m = stateInput(graph, 'm', tensor, block.shape as number[], `/${i}`);
+        const v = stateInput(graph, 'v', tensor, block.shape as number[], `/${i}`);
+        const next = adamWUpdate(block, gradientBlocks[i], m, v, parameterFactors);
+        states.push({ input: m, updated: next.m }, { input: v, updated: next.v });
+        return next.parameter;
+      });
+      return concat(nextBlocks, 0);
     });
     return { updatedParameters, states };
   });
+}
+
+function adamWFactors(graph: GraphBuilder, { learningRate, step, gradientScale }: StepScalars, config: AdamWConfig): AdamWFactors {
+  const beta1 = config.beta1 ?? 0.9;
+  const beta2 = config.beta2 ?? 0.999;
+  const correction1 = sub(1, pow(graph.scalar(beta1, step.dtype), step));
+  const correction2Root = sqrt(sub(1, pow(graph.scalar(beta2, step.dtype), step)));
+  return {
+    beta1,
+    beta2,
+    stepSize: div(mul(learningRate, correction2Root), correction1),
+    scaledEpsilon: mul(correction2Root, config.epsilon ?? 1e-8),
+    firstMomentScale: mul(gradientScale, 1 - beta1),
+    secondMomentScale: mul(mul(gradientScale, gradientScale), 1 - beta2),
+  };
 }
 
 /** SGD with heavy-ball momentum as in PyTorch: v = mu v + g; p -= lr v. */
