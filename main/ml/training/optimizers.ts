@@ -31,7 +31,7 @@ export interface OptimizedParameter {
   weightDecay: boolean;
 }
 
-/** A persistent optimizer tensor: its graph input and the output holding its next value. */
+/** A persistent optimizer tensor: its graph input and the tensor with its next value. */
 export interface OptimizerState {
   input: Tensor;
   updated: Tensor;
@@ -173,7 +173,7 @@ export function buildSgd(graph: GraphBuilder, parameters: readonly OptimizedPara
 }
 
 /**
- * Global L2 norm of all gradients and the factor min(1, maxNorm / (norm + 1e-6))
+ * Computes the global L2 norm of all gradients and the factor min(1, maxNorm / (norm + 1e-6))
  * that clips it to `maxNorm`, as torch.nn.utils.clip_grad_norm_ computes it.
  */
 export function globalNormClipScale(gradients: readonly Tensor[], maxNorm: number | undefined, dtype: FloatDataType): { norm: Tensor; scale: Tensor } {
