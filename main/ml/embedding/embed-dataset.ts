@@ -130,7 +130,7 @@ function finishOrThrow(outcome: PipelineOutcome, model: ModelSummary, seconds: n
   }
   if (outcome.cancelled) {
     log.info('embedding cancelled', fields);
-    throw new CancelledError(`The embedding job was cancelled; the embeddings of ${outcome.embeddedImages} images are saved and a new run continues from there.`);
+    throw new CancelledError(`The embedding job was cancelled. The embeddings of ${outcome.embeddedImages} images are saved, so a new run continues from there.`);
   }
   log.info('embedding finished', fields);
 }

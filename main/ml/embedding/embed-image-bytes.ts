@@ -9,7 +9,7 @@ import type { EmbeddingWorkerPool } from './worker-pool';
 
 const log = createLogger('Embedding');
 
-/** A search usually follows another; a warm worker answers in milliseconds instead of loading the model again. */
+/** Idle time before the warm worker closes. Searches come in bursts, and a warm worker skips loading the model again. */
 const idleCloseMs = 60_000;
 
 interface WarmPool {

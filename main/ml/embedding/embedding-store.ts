@@ -12,7 +12,7 @@ export interface SelectedImage {
 
 export function datasetRootDir(db: Db, datasetId: number): string {
   const row = db.prepare('SELECT root_dir FROM datasets WHERE id = ?').get(datasetId) as { root_dir: string } | undefined;
-  if (!row) throw new NotFoundError(`Dataset ${datasetId} does not exist in this workspace; import it first or pick another dataset.`);
+  if (!row) throw new NotFoundError(`Dataset ${datasetId} does not exist in this workspace. Import it first or pick another dataset.`);
   return row.root_dir;
 }
 

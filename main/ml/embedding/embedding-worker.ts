@@ -114,7 +114,7 @@ function describeDecodeFailure(source: ImageSource, error: unknown): Error {
   // libvips repeats its decoder warnings on further lines, so only the first line names the failure.
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   const name = typeof source === 'string' ? source : `the image of ${source.byteLength} bytes`;
-  if (detail.includes('Input file is missing')) return new NotFoundError(`The image file ${name} is missing; restore it or import the dataset again.`);
+  if (detail.includes('Input file is missing')) return new NotFoundError(`The image file ${name} is missing. Restore it or import the dataset again.`);
   return new DatasetFormatError(`Cannot decode ${name}: ${detail}. Replace the file with a valid JPEG, PNG or WebP image.`);
 }
 

@@ -15,7 +15,7 @@ export function loadEmbeddings(db: Db, modelId: number, imageIds: number[]): { d
   if (missing.length > 0) {
     const examples = missing.slice(0, 5).map((row) => row.imageId).join(', ');
     throw new NotFoundError(
-      `${missing.length} of ${imageIds.length} images have no embedding for model ${modelId} ("${model.name}"), such as image ids ${examples}; run embeddings first for their dataset.`,
+      `${missing.length} of ${imageIds.length} images have no embedding for model ${modelId} ("${model.name}"), such as image ids ${examples}. Run embeddings first for their dataset.`,
     );
   }
 

@@ -26,7 +26,7 @@ export async function readRegisteredModel(model: ModelSummary): Promise<Uint8Arr
 
   if (sha256Hex(bytes) !== model.contentHash) {
     throw new ConflictError(
-      `The file of model ${model.modelId} ("${model.name}") at ${model.filePath} changed since it was registered; register the new file as a new model.`,
+      `The file of model ${model.modelId} ("${model.name}") at ${model.filePath} changed since it was registered. Register the new file as a new model.`,
     );
   }
   return bytes;
@@ -50,7 +50,7 @@ export async function startPoolFor(
     const canFallBack = options.allowCpuFallback && provider === 'cuda' && error instanceof AppError && error.code === 'not_supported';
     if (!canFallBack) throw error;
 
-    log.warn('CUDA session failed to load; using the CPU execution provider', { modelId: model.modelId, error });
+    log.warn('CUDA session failed to load, so the job uses the CPU execution provider', { modelId: model.modelId, error });
     return { pool: await startPool(model, modelBytes, 'cpu', tuningOverrides), provider: 'cpu' };
   }
 }

@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { ExecutionProvider } from '../runtime';
 
-/** How the embedding job spreads work over threads and transactions. */
+/** Thread, request and transaction sizes of the embedding job. */
 export interface EmbeddingTuning {
   /** Worker threads, each with its own inference session. */
   workers: number;
   /** Threads one session may use for one run. */
   intraOpThreads: number;
-  /** Images per message to a worker; one batch when the model's batch dimension is symbolic. */
+  /** Images per message to a worker, run as one batch when the model's batch dimension is symbolic. */
   imagesPerRequest: number;
   /** Requests queued at each worker, so that decoding overlaps inference. */
   requestsPerWorker: number;
@@ -16,7 +16,7 @@ export interface EmbeddingTuning {
 }
 
 /**
- * One single-threaded session per core, because a run of a small ReID model
+ * Returns the defaults: one single-threaded session per core, because a run of a small ReID model
  * gains little from a second intra-op thread (OSNet x0.25: 379 runs/s on one
  * thread, 283 on two, onnxruntime-node 1.31 on a 2-core Xeon). JPEG decoding
  * runs on libuv's thread pool between the sessions' runs.

@@ -25,7 +25,7 @@ interface PendingRequest {
 interface WorkerSlot {
   worker: Worker;
   pending: Map<number, PendingRequest>;
-  /** Images sent to this worker and not yet answered; new requests go to the least loaded slot. */
+  /** Images sent to this worker without a reply yet. New requests go to the least loaded slot. */
   imagesInFlight: number;
 }
 
@@ -60,7 +60,7 @@ export class EmbeddingWorkerPool {
 
   /** Embeds the images in one worker and returns their features, row-major in source order. */
   embed(sources: ImageSource[]): Promise<Float32Array> {
-    if (this.closed) return Promise.reject(new InternalError('The embedding worker pool is closed; start a new one.'));
+    if (this.closed) return Promise.reject(new InternalError('The embedding worker pool is closed. Start a new one.'));
 
     const slot = this.slots.reduce((least, candidate) => (candidate.imagesInFlight < least.imagesInFlight ? candidate : least));
     const requestId = this.nextRequestId++;

@@ -5,7 +5,7 @@ import type { ExecutionProvider } from '../runtime';
 /** Messages between the embedding worker pool and its worker threads. */
 
 export interface EmbeddingWorkerSetup {
-  /** The ONNX file's bytes; the pool checked their hash against the registered model. */
+  /** The ONNX file's bytes, whose hash the pool checked against the registered model. */
   modelBytes: Uint8Array;
   /** The model's file path, for error messages. */
   modelLabel: string;

@@ -24,7 +24,7 @@ export function validateCard(card: ModelCard, declared: DeclaredTensors): void {
   if (declared.inputs.length !== 1) {
     const names = declared.inputs.map((tensor) => tensor.name).join(', ');
     throw new ValidationError(
-      `The model declares ${declared.inputs.length} inputs (${names}), but the embedding job feeds a single image input; export the model with "${card.inputName}" as its only input.`,
+      `The model declares ${declared.inputs.length} inputs (${names}), but the embedding job feeds a single image input. Export the model with "${card.inputName}" as its only input.`,
     );
   }
   validateImageInput(card, input);
@@ -55,17 +55,17 @@ function validateImageInput(card: ModelCard, input: TensorDeclaration): void {
   const [, channels, height, width] = input.shape;
   if (channels !== 3 && width === 3) {
     throw new ValidationError(
-      `The model input "${input.name}" has shape ${shape}, which is NHWC, but the card's layout is ${card.layout} [batch, 3, height, width]; export the model with channels first.`,
+      `The model input "${input.name}" has shape ${shape}, which is NHWC, but the card's layout is ${card.layout} [batch, 3, height, width], so export the model with channels first.`,
     );
   }
   if (typeof channels === 'number' && channels !== 3) {
     throw new ValidationError(`The model input "${input.name}" has ${channels} channels (shape ${shape}), but the card's channel order ${card.channelOrder} needs 3.`);
   }
   if (typeof height === 'number' && height !== card.height) {
-    throw new ValidationError(`The card's height ${card.height} contradicts the model input "${input.name}", which declares height ${height} (shape ${shape}); set height to ${height}.`);
+    throw new ValidationError(`The card's height ${card.height} contradicts the model input "${input.name}", which declares height ${height} (shape ${shape}). Set height to ${height}.`);
   }
   if (typeof width === 'number' && width !== card.width) {
-    throw new ValidationError(`The card's width ${card.width} contradicts the model input "${input.name}", which declares width ${width} (shape ${shape}); set width to ${width}.`);
+    throw new ValidationError(`The card's width ${card.width} contradicts the model input "${input.name}", which declares width ${width} (shape ${shape}). Set width to ${width}.`);
   }
 }
 
@@ -93,7 +93,7 @@ function findTensor(tensors: TensorDeclaration[], name: string, field: 'inputNam
   if (tensor) return tensor;
 
   const names = tensors.map((candidate) => `"${candidate.name}"`).join(', ');
-  throw new ValidationError(`The card's ${field} "${name}" is not an ${kind} of the model, which declares ${names}; set ${field} to one of them.`);
+  throw new ValidationError(`The card's ${field} "${name}" is not an ${kind} of the model, which declares ${names}. Set ${field} to one of them.`);
 }
 
 function formatShape(shape: TensorDeclaration['shape']): string {

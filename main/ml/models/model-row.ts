@@ -31,7 +31,7 @@ export function toModelSummary(row: ModelRow): ModelSummary {
   const stored = JSON.parse(row.card) as Partial<StoredCard>;
   const card = modelCardSchema.safeParse(stored);
   if (!card.success || !stored.file) {
-    throw new InternalError(`The card stored for model ${row.id} ("${row.name}") is malformed; register the model file again.`);
+    throw new InternalError(`The card stored for model ${row.id} ("${row.name}") is malformed. Register the model file again.`);
   }
 
   return {

@@ -53,7 +53,7 @@ export function listModels(db: Db): ModelSummary[] {
 
 export function getModel(db: Db, modelId: number): ModelSummary {
   const row = db.prepare('SELECT id, name, file_path, content_hash, card, created_at FROM models WHERE id = ?').get(modelId) as ModelRow | undefined;
-  if (!row) throw new NotFoundError(`Model ${modelId} is not registered in this workspace; list the registered models or register the ONNX file first.`);
+  if (!row) throw new NotFoundError(`Model ${modelId} is not registered in this workspace. List the registered models or register the ONNX file first.`);
   return toModelSummary(row);
 }
 
@@ -81,8 +81,8 @@ function reuseExisting(existing: ModelRow, card: ModelCard, filePath: string): M
   const summary = toModelSummary(existing);
   if (JSON.stringify(summary.card) !== JSON.stringify(card)) {
     throw new ConflictError(
-      `The file ${filePath} has the same content as model ${summary.modelId} ("${summary.name}"), which is registered with a different card; ` +
-        'one file can carry only one card because cached embeddings are keyed by its hash, so reuse that model or export a new file.',
+      `The file ${filePath} has the same content as model ${summary.modelId} ("${summary.name}"), which is registered with a different card. ` +
+        'One file can carry only one card because cached embeddings are keyed by its hash, so reuse that model or export a new file.',
     );
   }
 

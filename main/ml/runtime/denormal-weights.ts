@@ -3,8 +3,8 @@ import protobuf from 'protobufjs';
 /**
  * Flushes denormal float32 weights of an ONNX model to zero.
  *
- * Trained ReID models often hold a few hundred weights below 2^-126 (the
- * OSNet x0.25 MSMT17 export holds 751). x86 CPUs multiply such numbers
+ * Trained ReID models often contain a few hundred weights below 2^-126 (the
+ * OSNet x0.25 MSMT17 export contains 751). x86 CPUs multiply such numbers
  * through a slow microcode path. onnxruntime's set_denormal_as_zero option
  * covers only its pool threads and did not help a one-thread session, which
  * ran about 4x slower on that model (onnxruntime-node 1.31, 2-core Xeon).
@@ -31,7 +31,7 @@ const tensorDataTypeField = 2;
 const tensorFloatDataField = 4;
 const tensorRawDataField = 9;
 
-/** TensorProto.DataType values whose raw_data holds float32 words (FLOAT and COMPLEX64). */
+/** TensorProto.DataType values whose raw_data is float32 words (FLOAT and COMPLEX64). */
 const float32DataTypes = new Set([1, 14]);
 
 interface ByteRange {

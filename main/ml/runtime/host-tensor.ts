@@ -38,13 +38,13 @@ export function fromOrtTensor(name: string, tensor: Tensor): HostTensor {
     case 'bool':
       return { type: 'bool', data: tensor.data as Uint8Array, dims };
     default:
-      throw new ShapeError(`Output "${name}" has element type ${tensor.type}; the runtime returns float32, int32, int64 and bool outputs only.`);
+      throw new ShapeError(`Output "${name}" has element type ${tensor.type}, but the runtime returns float32, int32, int64 and bool outputs only.`);
   }
 }
 
 function checkElementCount(type: string, length: number, dims: readonly number[]): void {
   const expected = elementCount(dims);
   if (length !== expected) {
-    throw new ShapeError(`A ${type} tensor of shape [${dims.join(', ')}] needs ${expected} elements, but its data holds ${length}.`);
+    throw new ShapeError(`A ${type} tensor of shape [${dims.join(', ')}] needs ${expected} elements, but its data has ${length}.`);
   }
 }

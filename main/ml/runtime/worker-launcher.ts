@@ -1,6 +1,6 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
-/** What a module started by `startModuleWorker` finds in `workerData`. */
+/** The `workerData` of a module started by `startModuleWorker`. */
 export interface ModuleWorkerData<T> {
   entry: string;
   data: T;

@@ -53,7 +53,7 @@ describe('loadEmbeddings', () => {
 
     expect(attempt).toThrow(NotFoundError);
     expect(attempt).toThrow(/^3 of 9 images have no embedding/);
-    expect(attempt).toThrow(/run embeddings first/);
+    expect(attempt).toThrow(/Run embeddings first/);
   });
 
   it('unknown image ids count as missing', () => {

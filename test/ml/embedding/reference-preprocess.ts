@@ -38,7 +38,7 @@ export function referenceResize(rgb: Uint8Array, inputWidth: number, inputHeight
   return planes;
 }
 
-/** Decodes a file with sharp and returns the normalised [3, height, width] input the card asks for. */
+/** Decodes a file with sharp and returns the normalised [3, height, width] input that the card specifies. */
 export async function referenceInput(path: string, card: PreprocessCard): Promise<Float32Array> {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const planes = referenceResize(data, info.width, info.height, card.width, card.height);

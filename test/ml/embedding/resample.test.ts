@@ -5,12 +5,12 @@ import { resampleToNchw, type PreprocessCard } from '../../../main/ml/embedding'
 import { dukeFileNames, dukeRoot } from './fixtures';
 import { referenceResize } from './reference-preprocess';
 
-/** A card whose normalisation leaves levels unchanged: (level / 255 - 0) / (1 / 255). */
+/** Returns a card whose normalisation keeps levels unchanged: (level / 255 - 0) / (1 / 255). */
 function levelsCard(width: number, height: number, channelOrder: 'RGB' | 'BGR' = 'RGB'): PreprocessCard {
   return { width, height, mean: [0, 0, 0], std: [1 / 255, 1 / 255, 1 / 255], channelOrder };
 }
 
-/** Builds interleaved RGB where every channel holds the same grey level. */
+/** Builds interleaved RGB with the same grey level in every channel. */
 function grey(levels: number[]): Uint8Array {
   return Uint8Array.from(levels.flatMap((level) => [level, level, level]));
 }
