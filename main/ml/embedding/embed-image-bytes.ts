@@ -1,8 +1,8 @@
-import type { ExecutionProviderChoice } from '../../api/schemas';
+import type { ExecutionProviderChoice, ModelSummary } from '../../api/schemas';
 import type { Db } from '../../db/workspace';
 import { createLogger } from '../../log';
 import { getModel } from '../models';
-import { resolveExecutionProvider } from '../runtime';
+import { resolveExecutionProvider, type ExecutionProvider } from '../runtime';
 import { describeRequestFailure } from './failure';
 import { readRegisteredModel, startPoolFor } from './model-pool';
 import type { EmbeddingWorkerPool } from './worker-pool';
@@ -15,6 +15,7 @@ const idleCloseMs = 60_000;
 interface WarmPool {
   key: string;
   pool: Promise<EmbeddingWorkerPool>;
+  activeCalls: number;
   idleTimer: NodeJS.Timeout | null;
 }
 
@@ -36,44 +37,60 @@ export async function embedImageBytes(
   const key = `${model.contentHash}:${provider}`;
 
   if (warm?.key !== key) {
-    await closeWarmPool();
-    const pool = readRegisteredModel(model).then(async (modelBytes) => {
-      const started = await startPoolFor(model, modelBytes, provider, { workers: 1 }, { allowCpuFallback: executionProvider === 'auto' });
-      // An idle warm worker must not keep a command-line process alive.
-      started.pool.unrefWhenIdle();
-      return started.pool;
-    });
-    warm = { key, pool, idleTimer: null };
+    const previous = warm;
+    warm = { key, pool: startWarmPool(model, provider, executionProvider === 'auto'), activeCalls: 0, idleTimer: null };
+    if (previous) retire(previous);
   }
 
   const current = warm;
+  current.activeCalls += 1;
   if (current.idleTimer) clearTimeout(current.idleTimer);
   try {
-    return await (await current.pool).embed([bytes]);
+    const pool = await current.pool.catch((error: unknown) => {
+      // A pool that failed to start must not serve the next call.
+      if (warm === current) warm = null;
+      throw error;
+    });
+    return await pool.embed([bytes]);
   } catch (error) {
-    // A pool that failed to start must not be reused by the next call.
-    if (warm === current) warm = null;
     throw describeRequestFailure(error, null);
   } finally {
-    scheduleIdleClose(current);
+    current.activeCalls -= 1;
+    if (warm === current) scheduleIdleClose(current);
+    else retire(current);
   }
 }
 
-/** Closes the warm worker now, for shutdown and tests. */
+/** Closes the warm worker for shutdown and tests, at once or when the call still using it ends. */
 export async function closeWarmPool(): Promise<void> {
   const current = warm;
   warm = null;
-  if (!current) return;
-  if (current.idleTimer) clearTimeout(current.idleTimer);
-  const pool = await current.pool.catch(() => null);
+  if (current) await retire(current);
+}
+
+function startWarmPool(model: ModelSummary, provider: ExecutionProvider, allowCpuFallback: boolean): Promise<EmbeddingWorkerPool> {
+  return readRegisteredModel(model).then(async (modelBytes) => {
+    const started = await startPoolFor(model, modelBytes, provider, { workers: 1 }, { allowCpuFallback });
+    // An idle warm worker must not keep a command-line process alive.
+    started.pool.unrefWhenIdle();
+    return started.pool;
+  });
+}
+
+/** Closes a pool that is no longer the warm one, once no call uses it. */
+async function retire(entry: WarmPool): Promise<void> {
+  if (entry.idleTimer) clearTimeout(entry.idleTimer);
+  if (entry.activeCalls > 0) return;
+  const pool = await entry.pool.catch(() => null);
   await pool?.close();
 }
 
 function scheduleIdleClose(current: WarmPool): void {
-  if (warm !== current) return;
+  if (current.activeCalls > 0) return;
   current.idleTimer = setTimeout(() => {
     log.debug('closing idle search embedding worker', { key: current.key });
-    void closeWarmPool();
+    if (warm === current) warm = null;
+    void retire(current);
   }, idleCloseMs);
   current.idleTimer.unref();
 }

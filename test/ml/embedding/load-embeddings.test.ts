@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../../main/api/schemas';
@@ -6,6 +6,7 @@ import { DatasetFormatError, NotFoundError } from '../../../main/errors';
 import { silentProgress } from '../../../main/jobs/progress';
 import { closeWarmPool, embedDataset, embedImageBytes, loadEmbeddings } from '../../../main/ml/embedding';
 import { registerModel } from '../../../main/ml/models';
+import { batchProbeModel } from '../runtime/tiny-onnx';
 import { dukeFileNames, dukeRoot, insertDukeImages, openTempWorkspace, osnetCard, osnetModelPath, type FixtureImage, type TempWorkspace } from './fixtures';
 
 let workspace: TempWorkspace;
@@ -81,6 +82,24 @@ describe('embedImageBytes', () => {
     const second = await embedImageBytes(workspace.db, model.modelId, bytes);
 
     expect(second).toEqual(first);
+  });
+
+  it('serves two models at once', async () => {
+    const probePath = join(workspace.directory, 'batch-probe.onnx');
+    writeFileSync(probePath, batchProbeModel(16, 8));
+    const probe = await registerModel(workspace.db, { filePath: probePath, card: { ...osnetCard, outputName: 'features', height: 16, width: 8 } });
+    const bytes = readFileSync(join(dukeRoot, embedded[1].path));
+
+    const [osnetFeature, probeFeature] = await Promise.all([
+      embedImageBytes(workspace.db, model.modelId, bytes),
+      embedImageBytes(workspace.db, probe.modelId, bytes),
+    ]);
+    const osnetAgain = await embedImageBytes(workspace.db, model.modelId, bytes);
+
+    expect(osnetFeature).toHaveLength(512);
+    expect(probeFeature).toHaveLength(4);
+    expect(probeFeature[3]).toBe(1);
+    expect(osnetAgain).toEqual(osnetFeature);
   });
 
   it('undecodable bytes are a format error', async () => {
