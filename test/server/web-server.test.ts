@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createDispatcher } from '../../main/api/dispatcher';
 import { apiHandlers } from '../../main/api/handlers';
+import { migrations } from '../../main/db/migrations';
 import { closeAppContext, createAppContext, type AppContext } from '../../main/app-context';
 import { createToken } from '../../main/server/auth';
 import { startWebServer, type RunningWebServer } from '../../main/server/web-server';
@@ -63,7 +64,7 @@ describe('web server', () => {
     const response = await callApi('workspace.info', {});
 
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.body).result.schemaVersion).toBe(1);
+    expect(JSON.parse(response.body).result.schemaVersion).toBe(migrations.at(-1)!.version);
   });
 
   it('rejects a request without the token', async () => {
