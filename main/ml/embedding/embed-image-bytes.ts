@@ -5,7 +5,7 @@ import { getModel } from '../models';
 import { resolveExecutionProvider, type ExecutionProvider } from '../runtime';
 import { describeRequestFailure } from './failure';
 import { readRegisteredModel, startPoolFor } from './model-pool';
-import type { EmbeddingWorkerPool } from './worker-pool';
+import { EmbedRequestError, type EmbeddingWorkerPool } from './worker-pool';
 
 const log = createLogger('Embedding');
 
@@ -39,25 +39,23 @@ export async function embedImageBytes(
   if (warm?.key !== key) {
     const previous = warm;
     warm = { key, pool: startWarmPool(model, provider, executionProvider === 'auto'), activeCalls: 0, idleTimer: null };
-    if (previous) retire(previous);
+    if (previous) void retire(previous);
   }
 
   const current = warm;
   current.activeCalls += 1;
   if (current.idleTimer) clearTimeout(current.idleTimer);
   try {
-    const pool = await current.pool.catch((error: unknown) => {
-      // A pool that failed to start must not serve the next call.
-      if (warm === current) warm = null;
-      throw error;
-    });
+    const pool = await current.pool;
     return await pool.embed([bytes]);
   } catch (error) {
+    // Only a bad image leaves the worker usable; after anything else the next call starts a new one.
+    if (!(error instanceof EmbedRequestError) && warm === current) warm = null;
     throw describeRequestFailure(error, null);
   } finally {
     current.activeCalls -= 1;
     if (warm === current) scheduleIdleClose(current);
-    else retire(current);
+    else void retire(current);
   }
 }
 

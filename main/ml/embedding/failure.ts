@@ -1,14 +1,29 @@
-import { AppError, DatasetFormatError, InternalError, NotFoundError, NotSupportedError, ShapeError, ValidationError } from '../../errors';
+import {
+  AppError,
+  ConflictError,
+  DatasetFormatError,
+  ExternalServiceError,
+  InternalError,
+  NotFoundError,
+  NotSupportedError,
+  ShapeError,
+  ValidationError,
+  type ErrorCode,
+} from '../../errors';
 import { EmbedRequestError } from './worker-pool';
 
 type AppErrorClass = new (message: string, options?: { cause?: unknown }) => AppError;
 
-const errorClasses: Partial<Record<AppError['code'], AppErrorClass>> = {
-  dataset_format: DatasetFormatError,
-  not_found: NotFoundError,
-  not_supported: NotSupportedError,
-  shape: ShapeError,
+/** Classes to rebuild an error from its code; cancellation never comes from a worker. */
+const errorClasses: Record<Exclude<ErrorCode, 'cancelled'>, AppErrorClass> = {
   validation: ValidationError,
+  not_found: NotFoundError,
+  dataset_format: DatasetFormatError,
+  shape: ShapeError,
+  external_service: ExternalServiceError,
+  not_supported: NotSupportedError,
+  conflict: ConflictError,
+  internal: InternalError,
 };
 
 /**
@@ -17,15 +32,13 @@ const errorClasses: Partial<Record<AppError['code'], AppErrorClass>> = {
  * a dataset job saved before it (null for a single image).
  */
 export function describeRequestFailure(error: unknown, savedImages: number | null): AppError {
+  const failure = error instanceof EmbedRequestError ? error.failure : error;
+  if (savedImages === null && failure instanceof AppError && !(error instanceof EmbedRequestError)) return failure;
+
   const saved =
     savedImages === null ? '' : ` The embeddings of ${savedImages} images computed before the failure are saved, so a new run continues from there.`;
-
-  if (error instanceof EmbedRequestError) {
-    const ErrorClass = errorClasses[error.failure.code] ?? InternalError;
-    return new ErrorClass(`${error.failure.message}${saved}`, { cause: error });
-  }
-
-  const message = error instanceof Error ? error.message : String(error);
-  const ErrorClass = error instanceof AppError ? (errorClasses[error.code] ?? InternalError) : InternalError;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  const code = failure instanceof AppError ? failure.code : 'internal';
+  const ErrorClass = code === 'cancelled' ? InternalError : errorClasses[code];
   return new ErrorClass(`${message}${saved}`, { cause: error });
 }

@@ -27,6 +27,8 @@ interface WorkerSlot {
   pending: Map<number, PendingRequest>;
   /** Images sent to this worker without a reply yet. New requests go to the least loaded slot. */
   imagesInFlight: number;
+  /** False once the worker crashed or exited, so that no request waits on it. */
+  alive: boolean;
 }
 
 /** Worker threads that each hold one inference session of the same model. */
@@ -48,7 +50,7 @@ export class EmbeddingWorkerPool {
       throw failure.reason;
     }
 
-    const pool = new EmbeddingWorkerPool(workers.map((worker) => ({ worker, pending: new Map(), imagesInFlight: 0 })));
+    const pool = new EmbeddingWorkerPool(workers.map((worker) => ({ worker, pending: new Map(), imagesInFlight: 0, alive: true })));
     for (const slot of pool.slots) pool.listen(slot);
     log.debug('started embedding workers', { workers: workerCount, provider: setup.provider, intraOpThreads: setup.intraOpThreads });
     return pool;
@@ -61,8 +63,10 @@ export class EmbeddingWorkerPool {
   /** Embeds the images in one worker and returns their features, row-major in source order. */
   embed(sources: ImageSource[]): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new InternalError('The embedding worker pool is closed. Start a new one.'));
+    const alive = this.slots.filter((candidate) => candidate.alive);
+    if (alive.length === 0) return Promise.reject(new InternalError('Every embedding worker of the pool has exited. Start a new pool.'));
 
-    const slot = this.slots.reduce((least, candidate) => (candidate.imagesInFlight < least.imagesInFlight ? candidate : least));
+    const slot = alive.reduce((least, candidate) => (candidate.imagesInFlight < least.imagesInFlight ? candidate : least));
     const requestId = this.nextRequestId++;
     slot.imagesInFlight += sources.length;
     slot.worker.ref();
@@ -90,9 +94,11 @@ export class EmbeddingWorkerPool {
     slot.worker.on('message', (reply: WorkerReply) => this.settle(slot, reply));
     slot.worker.on('error', (error) => {
       log.error('embedding worker crashed', { error });
+      slot.alive = false;
       rejectAll(slot, new InternalError(`An embedding worker crashed: ${error.message}`, { cause: error }));
     });
     slot.worker.on('exit', (exitCode) => {
+      slot.alive = false;
       if (!this.closed) rejectAll(slot, new InternalError(`An embedding worker exited with code ${exitCode} while requests were pending.`));
     });
   }
