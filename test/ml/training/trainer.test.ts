@@ -146,6 +146,15 @@ describe('optimizers', () => {
     await trainer.release();
   });
 
+  it('CUDA request falls back to CPU', async () => {
+    const trainer = await Trainer.create(regressionStep({ type: 'sgd' }), { executionProviders: ['cuda'] });
+    // Machines without the CUDA provider libraries run on CPU; others run on CUDA.
+    expect(['cuda', 'cpu']).toContain(trainer.executionProvider);
+    const metrics = await trainer.runStep(regressionBatch(), 0.1);
+    expect(Number.isFinite(metrics.loss)).toBe(true);
+    await trainer.release();
+  });
+
   it('runStep throws when batch input is missing', async () => {
     const trainer = await Trainer.create(regressionStep({ type: 'sgd' }));
     await expect(trainer.runStep({ x: regressionBatch().x }, 0.1)).rejects.toThrow(ValidationError);
