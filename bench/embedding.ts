@@ -13,12 +13,12 @@ import { dukeFileNames, dukeRoot, insertDukeImages, openTempWorkspace, osnetCard
 
 /**
  * Embeds the DukeMTMC-reID query and gallery (19,889 images) with the OSNet
- * x0.25 file in a fresh temporary workspace and prints JSON lines:
- * - `embedding`: the embedding job end to end, worker start included;
- * - `sessionRunOnlyImagesPerSecond`: the same workers running the model on
- *   one prepared tensor, the ceiling that decoding leaves room for;
- * - `embedding-baseline`: one session on the main thread with sharp and the
- *   original (denormal) weights, on the first 500 query images.
+ * x0.25 file in a fresh temporary workspace and prints two JSON lines.
+ * - `embedding` times the embedding job end to end, worker start included.
+ *   Its `sessionRunOnlyImagesPerSecond` is the same workers running the
+ *   model on one prepared tensor, the ceiling if decoding cost nothing.
+ * - `embedding-baseline` times one session on the main thread with sharp and
+ *   the original (denormal) weights, on the first 500 query images.
  * It also saves the features under .cache/bench/duke-osnet/ for the
  * evaluation benchmark. Flags: --workers, --intra-op-threads,
  * --images-per-request, --requests-per-worker, --limit (images per split),
@@ -118,7 +118,7 @@ export async function runEmbeddingBenchmark(options: { tuning?: Partial<Embeddin
   }
 }
 
-/** One session on the main thread, sharp awaited per image, original weights: the pipeline without any of the job's measures. */
+/** Embeds query images with one session on the main thread, awaiting each decode and keeping the denormal weights: the plain pipeline. */
 export async function runBaselineBenchmark(imageCount = 500): Promise<BaselineBenchmark> {
   const paths = dukeFileNames('query', imageCount).map((name) => join(dukeRoot, 'query', name));
   const session = await createSession(osnetModelPath, { provider: 'cpu', intraOpThreads: 1, flushDenormals: false });

@@ -19,7 +19,7 @@ const allSplits: readonly Split[] = ['train', 'query', 'gallery'];
 export interface EmbedDatasetRequest {
   datasetId: number;
   modelId: number;
-  /** Splits to embed; all three when unset. */
+  /** Splits to embed, all three when unset. */
   splits?: Split[];
   executionProvider?: ExecutionProviderChoice;
 }

@@ -54,7 +54,7 @@ export interface StoredVector {
   vector: Buffer | null;
 }
 
-/** Looks up the embedding of each image id for a model; ids without an image or embedding get nulls. */
+/** Looks up the embedding of each image id for a model. Ids without an image or embedding get nulls. */
 export function readEmbeddings(db: Db, modelHash: string, imageIds: readonly number[]): StoredVector[] {
   return db
     .prepare(

@@ -6,7 +6,7 @@ import type { EmbeddingWorkerSetup, ImageSource, WorkerReply } from './worker-pr
 
 const log = createLogger('EmbeddingPool');
 
-/** A failed embedding request; `sourceIndex` is the image in it that failed, when one did. */
+/** A failed embedding request, with `sourceIndex` set to the image that failed when one did. */
 export class EmbedRequestError extends Error {
   constructor(
     readonly sourceIndex: number | null,

@@ -106,10 +106,10 @@ function collectTensorWeights(bytes: Uint8Array, tensor: ByteRange, ranges: Byte
   if (float32DataTypes.has(dataType)) ranges.push(...rawData);
 }
 
-function findField(bytes: Uint8Array, message: ByteRange, wantedField: number): ByteRange | null {
+function findField(bytes: Uint8Array, message: ByteRange, fieldNumber: number): ByteRange | null {
   let found: ByteRange | null = null;
   forEachField(bytes, message, (field, wireType, range) => {
-    if (field === wantedField && wireType === wireLengthDelimited) found = range;
+    if (field === fieldNumber && wireType === wireLengthDelimited) found = range;
   });
   return found;
 }
