@@ -5,12 +5,14 @@ import { useJob } from './hooks/use-job';
 import { DatasetsPage } from './pages/datasets/datasets-page';
 import { EvaluationPage } from './pages/evaluation/evaluation-page';
 import { IdentitiesPage } from './pages/identities/identities-page';
+import { PromptsPage } from './pages/prompts/prompts-page';
 import { SearchPage } from './pages/search/search-page';
 import { SettingsPage } from './pages/settings/settings-page';
 
 const pages = {
   Datasets: DatasetsPage,
   Identities: IdentitiesPage,
+  Prompts: PromptsPage,
   Search: SearchPage,
   Evaluation: EvaluationPage,
   Settings: SettingsPage,
@@ -59,9 +61,12 @@ function useBusyPages(): Set<PageName> {
   const importing = useJob('datasets.import', 'import').running;
   const embedding = useJob('embeddings.run', 'embed').running;
   const evaluating = useJob('evaluation.run', 'evaluate').running;
+  const generatingPrompts = useJob('prompts.generate', 'prompts.generate').running;
+  const answeringVqa = useJob('prompts.vqa.run', 'prompts.vqa').running;
 
   const busy = new Set<PageName>();
   if (importing) busy.add('Datasets');
   if (embedding || evaluating) busy.add('Evaluation');
+  if (generatingPrompts || answeringVqa) busy.add('Prompts');
   return busy;
 }
