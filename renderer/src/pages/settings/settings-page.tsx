@@ -1,11 +1,14 @@
 import { Stack, Title } from '@mantine/core';
 import { useApiQuery } from '../../hooks/use-api-query';
+import { ChatModelCard } from './chat-model-card';
 import { ExecutionProviderCard } from './execution-provider-card';
+import { InstructionCard } from './instruction-card';
 import { ModelsCard } from './models-card';
 import { ThemeCard } from './theme-card';
+import { VocabularyCard } from './vocabulary-card';
 import { WorkspaceCard } from './workspace-card';
 
-/** Workspace facts, execution provider, registered models and the color scheme. */
+/** Workspace facts, execution provider, registered models, the chat model with its instruction and vocabulary, and the color scheme. */
 export function SettingsPage() {
   const workspace = useApiQuery('workspace.info', {});
 
@@ -15,6 +18,9 @@ export function SettingsPage() {
       <WorkspaceCard workspace={workspace} />
       <ExecutionProviderCard workspace={workspace} />
       <ModelsCard />
+      <ChatModelCard />
+      <InstructionCard />
+      <VocabularyCard />
       <ThemeCard />
     </Stack>
   );
