@@ -1,12 +1,12 @@
 /**
  * HTML character reference decoding in the manner of Python's `html.unescape`,
  * which CLIP applies to every text. Numeric references follow the HTML5 rules in
- * full. Named references cover HTML 4's Latin-1, Greek and punctuation entities
- * plus `&apos;`.
+ * full. Named references cover the 252 entities of HTML 4 plus `&apos;`, with
+ * HTML5's values (`&lang;` is U+27E8).
  */
 
 // NOTE: HTML5 defines about 2,200 entity names. Names outside this table, such as
-// `&check;`, stay as written, where Python would decode them.
+// `&check;` or `&bnot;`, stay as written, where Python would decode them.
 
 /** Entity names of U+00A0..U+00FF, in code point order. */
 const latin1Names = (
@@ -28,10 +28,17 @@ const otherEntities: Record<string, number> = {
   ensp: 0x2002, emsp: 0x2003, thinsp: 0x2009, zwnj: 0x200c, zwj: 0x200d, lrm: 0x200e, rlm: 0x200f,
   ndash: 0x2013, mdash: 0x2014, lsquo: 0x2018, rsquo: 0x2019, sbquo: 0x201a, ldquo: 0x201c, rdquo: 0x201d, bdquo: 0x201e,
   dagger: 0x2020, Dagger: 0x2021, bull: 0x2022, hellip: 0x2026, permil: 0x2030, prime: 0x2032, Prime: 0x2033,
-  lsaquo: 0x2039, rsaquo: 0x203a, oline: 0x203e, frasl: 0x2044, euro: 0x20ac, trade: 0x2122,
-  larr: 0x2190, uarr: 0x2191, rarr: 0x2192, darr: 0x2193, harr: 0x2194,
-  minus: 0x2212, lowast: 0x2217, radic: 0x221a, infin: 0x221e, sim: 0x223c, asymp: 0x2248, ne: 0x2260, equiv: 0x2261,
-  le: 0x2264, ge: 0x2265, sdot: 0x22c5, loz: 0x25ca, spades: 0x2660, clubs: 0x2663, hearts: 0x2665, diams: 0x2666,
+  lsaquo: 0x2039, rsaquo: 0x203a, oline: 0x203e, frasl: 0x2044, euro: 0x20ac,
+  image: 0x2111, weierp: 0x2118, real: 0x211c, trade: 0x2122, alefsym: 0x2135,
+  larr: 0x2190, uarr: 0x2191, rarr: 0x2192, darr: 0x2193, harr: 0x2194, crarr: 0x21b5,
+  lArr: 0x21d0, uArr: 0x21d1, rArr: 0x21d2, dArr: 0x21d3, hArr: 0x21d4,
+  forall: 0x2200, part: 0x2202, exist: 0x2203, empty: 0x2205, nabla: 0x2207, isin: 0x2208, notin: 0x2209, ni: 0x220b,
+  prod: 0x220f, sum: 0x2211, minus: 0x2212, lowast: 0x2217, radic: 0x221a, prop: 0x221d, infin: 0x221e, ang: 0x2220,
+  and: 0x2227, or: 0x2228, cap: 0x2229, cup: 0x222a, int: 0x222b, there4: 0x2234, sim: 0x223c, cong: 0x2245,
+  asymp: 0x2248, ne: 0x2260, equiv: 0x2261, le: 0x2264, ge: 0x2265, sub: 0x2282, sup: 0x2283, nsub: 0x2284,
+  sube: 0x2286, supe: 0x2287, oplus: 0x2295, otimes: 0x2297, perp: 0x22a5, sdot: 0x22c5,
+  lceil: 0x2308, rceil: 0x2309, lfloor: 0x230a, rfloor: 0x230b, lang: 0x27e8, rang: 0x27e9,
+  loz: 0x25ca, spades: 0x2660, clubs: 0x2663, hearts: 0x2665, diams: 0x2666,
 };
 
 function buildEntityTable(): { withSemicolon: Map<string, string>; legacy: Map<string, string> } {
@@ -96,11 +103,17 @@ function decodeNamedReference(reference: string): string {
 
 const referencePattern = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)/g;
 
-/** Replaces HTML character references in `text` with the characters they stand for. */
-export function unescapeHtml(text: string): string {
+/**
+ * Replaces HTML character references in `text` with the characters they stand for.
+ * With `semicolonRequired`, references without a closing semicolon stay as written,
+ * as in ftfy's own HTML step.
+ */
+export function unescapeHtml(text: string, options: { semicolonRequired?: boolean } = {}): string {
   if (!text.includes('&')) return text;
-  return text.replace(referencePattern, (_match, reference: string) => {
+  return text.replace(referencePattern, (match, reference: string) => {
+    if (options.semicolonRequired && !reference.endsWith(';')) return match;
     if (reference[0] !== '#') return decodeNamedReference(reference);
+
     const isHex = reference[1] === 'x' || reference[1] === 'X';
     const digits = reference.slice(isHex ? 2 : 1).replace(/;$/, '');
     return decodeCodePoint(Number.parseInt(digits, isHex ? 16 : 10));
