@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { apiContract, isApiMethodName } from '../api/contract';
 import { ConflictError, ValidationError } from '../errors';
+import { loadClipTokenizer } from '../ml/tokenizer';
 import type { ImportReport } from '../api/schemas';
 import { openCliSession } from './session';
 
@@ -80,6 +81,21 @@ export const commands: Record<string, Command> = {
       json: jsonOption,
     },
     run: (options, positionals) => runPrompts(options, positionals),
+  },
+
+  tokenize: {
+    summary: 'Print the CLIP token ids of a text as a JSON array.',
+    usage: [
+      'mpreid tokenize TEXT [--vocab FILE] [--json]',
+      '',
+      'Without --vocab, the vocabulary path comes from the MPREID_CLIP_VOCAB environment variable.',
+      'Put -- before a TEXT that starts with a dash.',
+    ].join('\n'),
+    options: {
+      vocab: { type: 'string', help: "CLIP's bpe_simple_vocab_16e6.txt.gz, or a folder with Hugging Face vocab.json and merges.txt" },
+      json: { type: 'boolean', help: 'print the ids on one line' },
+    },
+    run: (options, positionals) => runTokenize(options, positionals),
   },
 
   call: {
@@ -176,6 +192,18 @@ async function runPrompts(options: Options, positionals: string[]): Promise<unkn
   } finally {
     session.close();
   }
+}
+
+/** Encodes one text with start and end tokens and without padding. */
+async function runTokenize(options: Options, positionals: string[]): Promise<number[]> {
+  if (positionals.length === 0) throw new ValidationError('Missing TEXT. Run with --help for usage.');
+  if (positionals.length > 1) throw new ValidationError(`tokenize takes one TEXT but got ${positionals.length}. Quote a text that contains spaces.`);
+  const vocabulary = (options.vocab as string | undefined) || process.env.MPREID_CLIP_VOCAB;
+  if (!vocabulary) {
+    throw new ValidationError('No CLIP vocabulary given: pass --vocab FILE or set MPREID_CLIP_VOCAB to bpe_simple_vocab_16e6.txt.gz or to a folder with vocab.json and merges.txt.');
+  }
+  const tokenizer = await loadClipTokenizer(absolute(vocabulary));
+  return tokenizer.encode(positionals[0]);
 }
 
 /** Fails an import that conflicts stopped, so scripts see a non-zero exit status. */
