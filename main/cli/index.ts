@@ -37,7 +37,9 @@ async function main(argv: string[]): Promise<number> {
   // Info lines would interleave with the progress bar; warnings and errors still show.
   setLogLevel('warn');
   const result = await command.run(values as Options, positionals);
-  console.log((values as Options).json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+  // Token id lists read best on one line; objects read best indented.
+  const compact = (values as Options).json || (Array.isArray(result) && result.every((item) => typeof item === 'number'));
+  console.log(compact ? JSON.stringify(result) : JSON.stringify(result, null, 2));
   return 0;
 }
 
