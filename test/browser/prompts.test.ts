@@ -281,6 +281,20 @@ describe('prompt review in the browser', () => {
     await page.getByTestId('prompt-editor').press('Escape');
   });
 
+  it('attribute correction updates the words', async () => {
+    const [first] = await listPrompts();
+    const hatRow = page.getByTestId('prompt-attribute-table').locator('[data-attribute="hat"]');
+    const before = await callApi<{ attributes: { name: string; value: number }[] }>('identities.get', { identityId: first.identityId });
+    const oldValue = before.attributes.find((attribute) => attribute.name === 'hat')!.value;
+    const newValue = oldValue === 1 ? 2 : 1;
+
+    await chooseOption(hatRow.getByLabel('Value of hat'), newValue === 2 ? '2 · yes' : '1 · no');
+    await waitForOrAlert(page.getByText('Labels changed.', { exact: false }));
+    await hatRow.getByText(newValue === 2 ? 'a hat' : 'left out', { exact: true }).waitFor();
+    const after = await callApi<{ attributes: { name: string; value: number }[] }>('identities.get', { identityId: first.identityId });
+    expect(after.attributes.find((attribute) => attribute.name === 'hat')!.value).toBe(newValue);
+  });
+
   it('J and K step through identities', async () => {
     const items = await listPrompts();
     const heading = page.getByRole('heading', { level: 2 });
@@ -395,6 +409,7 @@ describe('prompt review in the browser', () => {
     expect(await failure.getAttribute('data-error-code')).toBe('not_supported');
     expect(await failure.innerText()).toContain(keyVariable);
     expect(await page.content()).not.toContain(apiKey);
+    await failure.getByRole('button').click();
 
     await card.getByTestId('chat-model').fill('local-model');
     await card.getByTestId('save-chat-settings').click();

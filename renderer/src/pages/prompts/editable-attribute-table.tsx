@@ -1,4 +1,5 @@
-import { Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import type { IdentityDetail } from '../../../../main/api/schemas';
 import type { IdentityPrompts } from '../../../../main/prompts/api-schemas';
 import { ErrorAlert } from '../../components/error-alert';
@@ -15,6 +16,7 @@ export interface EditableAttributeTableProps {
 /** Shows the identity's coded attribute values with their meanings and prompt words, and corrects a value to another of the attribute's codes. */
 export function EditableAttributeTable({ detail, labels, onUpdated }: EditableAttributeTableProps) {
   const update = useApiMutation('attributes.update');
+  const [corrected, setCorrected] = useState(false);
   const wordByName = new Map(labels.map((label) => [label.name, label.word]));
 
   const change = async (name: string, code: string | null) => {
@@ -22,6 +24,7 @@ export function EditableAttributeTable({ detail, labels, onUpdated }: EditableAt
     const updated = await update.run({ identityId: detail.identityId, name, value: Number(code) });
     if (!updated) return;
     rememberAttributes(updated);
+    setCorrected(true);
     onUpdated(updated);
   };
 
@@ -30,6 +33,11 @@ export function EditableAttributeTable({ detail, labels, onUpdated }: EditableAt
       <Stack gap="sm">
         <Title order={4}>Attributes</Title>
         <ErrorAlert error={update.error} title="Cannot correct the label" onClose={update.clearError} />
+        {corrected && (
+          <Alert variant="light" color="blue" withCloseButton onClose={() => setCorrected(false)}>
+            Labels changed. The prompt keeps its old words until you regenerate it.
+          </Alert>
+        )}
         {detail.attributes.length === 0 ? (
           <Text size="sm" c="dimmed">
             No attribute labels for this identity, so it gets no ChatGPT prompt. Import the dataset with an attribute file.

@@ -22,7 +22,8 @@ export function IdentityPromptView({ identityId }: { identityId: number }) {
   const [generation, setGeneration] = useState(0);
   const identity = prompts.data;
 
-  const reload = useCallback(() => {
+  // VQA changes also bump the generation, which reads every image's answers again; chat prompt changes need only the identity.
+  const reloadVqa = useCallback(() => {
     prompts.reload();
     setGeneration((value) => value + 1);
   }, [prompts.reload]);
@@ -57,10 +58,10 @@ export function IdentityPromptView({ identityId }: { identityId: number }) {
               onEditingChange={setEditing}
               onAccept={() => saveReview('reviewed', identity.review.note)}
               accepting={review.pending}
-              onChanged={reload}
+              onChanged={prompts.reload}
             />
             <ReviewCard review={identity.review} saving={review.pending} error={review.error} onSave={saveReview} />
-            {identity.chat && <PromptHistory promptId={identity.chat.promptId} currentRevision={identity.chat.current.number} onChanged={reload} />}
+            {identity.chat && <PromptHistory promptId={identity.chat.promptId} currentRevision={identity.chat.current.number} onChanged={prompts.reload} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -75,7 +76,7 @@ export function IdentityPromptView({ identityId }: { identityId: number }) {
         </Grid.Col>
       </Grid>
       <CameraImageGroups detail={detail.data} selectedImageId={selectedImageId} onSelect={setSelectedImageId} />
-      <VqaSection identity={identity} detail={detail.data} selectedImageId={selectedImageId} generation={generation} onChanged={reload} />
+      <VqaSection identity={identity} detail={detail.data} selectedImageId={selectedImageId} generation={generation} onChanged={reloadVqa} />
     </Stack>
   );
 }
