@@ -281,6 +281,10 @@ export const promptListInput = z
     datasetId: id,
     reviewStatus: reviewStatusSchema.optional(),
     failedChecksOnly: z.boolean().default(false),
+    /** Keeps identities whose current ChatGPT prompt contains this text, ignoring case. */
+    text: z.string().max(500).optional(),
+    /** Keeps identities whose attribute has this coded value. */
+    attribute: z.object({ name: z.string().min(1).max(100), value: z.number().int() }).strict().optional(),
     offset: z.number().int().nonnegative().default(0),
     limit: z.number().int().min(1).max(1000).default(100),
   })

@@ -32,6 +32,10 @@ export interface PromptListRequest {
   reviewStatus?: ReviewStatus;
   /** Only identities whose prompt failed a check. */
   failedChecksOnly?: boolean;
+  /** Only identities whose current ChatGPT prompt contains this text, ignoring case. */
+  text?: string;
+  /** Only identities whose attribute has this coded value. */
+  attribute?: { name: string; value: number };
   offset: number;
   limit: number;
 }
@@ -53,12 +57,28 @@ export function listIdentityPrompts(db: Db, request: PromptListRequest): { total
   requireDatasetRow(db, request.datasetId);
   const filters = `identities.dataset_id = ?
     AND (? IS NULL OR IFNULL(prompt_reviews.status, 'unreviewed') = ?)
-    AND (? = 0 OR IFNULL(revisions.failed_checks, '[]') <> '[]')`;
+    AND (? = 0 OR IFNULL(revisions.failed_checks, '[]') <> '[]')
+    AND (? IS NULL OR instr(lower(IFNULL(revisions.text, '')), ?) > 0)
+    AND (? IS NULL OR EXISTS (
+      SELECT 1 FROM attribute_values JOIN attribute_schemas ON attribute_schemas.id = attribute_values.attribute_id
+      WHERE attribute_values.identity_id = identities.id AND attribute_schemas.name = ? AND attribute_values.value = ?))`;
   const from = `FROM identities
     LEFT JOIN prompts ON prompts.identity_id = identities.id AND prompts.kind = 'chat'
     LEFT JOIN prompt_revisions AS revisions ON revisions.prompt_id = prompts.id AND revisions.number = prompts.current_revision
     LEFT JOIN prompt_reviews ON prompt_reviews.identity_id = identities.id`;
-  const parameters = [request.datasetId, request.reviewStatus ?? null, request.reviewStatus ?? null, request.failedChecksOnly ? 1 : 0];
+  const text = request.text?.trim() ? request.text.trim().toLowerCase() : null;
+  const attribute = request.attribute ?? null;
+  const parameters = [
+    request.datasetId,
+    request.reviewStatus ?? null,
+    request.reviewStatus ?? null,
+    request.failedChecksOnly ? 1 : 0,
+    text,
+    text,
+    attribute?.name ?? null,
+    attribute?.name ?? null,
+    attribute?.value ?? null,
+  ];
 
   const { total } = db.prepare(`SELECT COUNT(*) AS total ${from} WHERE ${filters}`).get(...parameters) as { total: number };
   const rows = db

@@ -3,8 +3,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './serve-process';
 
-/** Sources that end up in the browser bundle: the renderer and the API contract it imports. */
-const bundleSources = ['renderer', 'main/api'];
+/** Sources that end up in the browser bundle: the renderer, the API contract and the prompt schemas it imports. */
+const bundleSources = ['renderer', 'main/api', 'main/prompts'];
 
 /** Builds out/web with `renderer/vite.web.config.ts` unless the build is newer than every bundled source. */
 export function ensureWebBuild(): void {

@@ -4,7 +4,6 @@ import type { IdentityDetail } from '../../../../main/api/schemas';
 import type { IdentityPrompts } from '../../../../main/prompts/api-schemas';
 import { ErrorAlert } from '../../components/error-alert';
 import { useApiMutation } from '../../hooks/use-api-mutation';
-import { rememberAttributes } from './identity-attribute-cache';
 
 export interface EditableAttributeTableProps {
   detail: IdentityDetail;
@@ -23,7 +22,6 @@ export function EditableAttributeTable({ detail, labels, onUpdated }: EditableAt
     if (code === null) return;
     const updated = await update.run({ identityId: detail.identityId, name, value: Number(code) });
     if (!updated) return;
-    rememberAttributes(updated);
     setCorrected(true);
     onUpdated(updated);
   };
