@@ -147,7 +147,7 @@ function generateFromTemplate(db: Db, targets: Target[], report: GenerationRepor
     const text = composeTemplateSentence(target.identity.labels);
     const failures = checkReply(text, target.identity.labels, maxCharacters);
     if (commitGenerated(db, report, target, text, failures, { generator: 'template', model: report.model! })) report.generated += 1;
-    progress.update('generating', index + 1, targets.length);
+    progress.update('generating', index + 1, targets.length, `${report.failedChecks} failed checks`);
   });
 }
 
@@ -170,8 +170,15 @@ async function generateWithChat(db: Db, targets: Target[], report: GenerationRep
       }
     }
     done += 1;
-    progress.update('generating', done, targets.length);
+    progress.update('generating', done, targets.length, describeRunningTotals(report, chat.settings));
   });
+}
+
+/** The running counts a progress bar shows beside done / total while chat replies arrive. */
+function describeRunningTotals(report: GenerationReport, settings: ChatSettings): string {
+  const tokens = report.promptTokens + report.completionTokens;
+  const cost = estimateCost(report, settings);
+  return `${report.failedChecks} failed checks, ${report.failedRequests.length} failed requests, ${tokens.toLocaleString('en-US')} tokens, estimated cost ${cost.toFixed(4)}`;
 }
 
 async function generateOneWithChat(db: Db, target: Target, report: GenerationReport, signal: AbortSignal, chat: ChatGeneration): Promise<void> {

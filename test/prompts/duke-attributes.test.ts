@@ -48,7 +48,9 @@ describe('DukeMTMC-attribute training identities', () => {
     const { db, dataset } = await dukeWorkspace();
     const settings = chatSettingsWith({ baseUrl: server.baseUrl, model: 'local-test-model', concurrency: 4 });
     const client = new ChatClient({ baseUrl: server.baseUrl, model: settings.model, apiKey: null, timeoutMs: 10_000, retry: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 1000 } });
-    const run = () => generatePrompts(db, { datasetId: dataset.datasetId, generator: 'chat' }, silentProgress(), { settings, client, instruction: currentInstruction(db) });
+    const messages: string[] = [];
+    const progress = { ...silentProgress(), update: (_phase: string, _done: number, _total: number, message?: string) => void (message && messages.push(message)) };
+    const run = () => generatePrompts(db, { datasetId: dataset.datasetId, generator: 'chat' }, progress, { settings, client, instruction: currentInstruction(db) });
 
     const first = await run();
     const requests = server.requests.length;
@@ -60,6 +62,7 @@ describe('DukeMTMC-attribute training identities', () => {
     expect(first.failedRequests).toEqual([]);
     expect(first.failedChecks).toBe(first.flaggedPersonIds.length);
     expect(first.totalTokens).toBeGreaterThan(0);
+    expect(messages.at(-1)).toContain(`${first.totalTokens.toLocaleString('en-US')} tokens`);
     expect(requests).toBe(first.generated);
     expect(second).toMatchObject({ generated: 0, cached: 0, upToDate: first.generated + first.cached, totalTokens: 0 });
     expect(server.requests).toHaveLength(requests);
