@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'main/index.ts'),
+          // Worker threads load their module by file, so each one is its own entry (see workerModuleUrl).
+          'embedding-worker': resolve(import.meta.dirname, 'main/ml/embedding/embedding-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError, deserializeError, InternalError } from '../../errors';
 import { createLogger } from '../../log';
-import { startModuleWorker } from '../runtime';
+import { startModuleWorker, workerModuleUrl } from '../runtime';
 import type { EmbeddingWorkerSetup, ImageSource, WorkerReply } from './worker-protocol';
 
 const log = createLogger('EmbeddingPool');
@@ -40,7 +40,7 @@ export class EmbeddingWorkerPool {
   private constructor(private readonly slots: WorkerSlot[]) {}
 
   static async start(setup: EmbeddingWorkerSetup, workerCount: number): Promise<EmbeddingWorkerPool> {
-    const entry = new URL('./embedding-worker.ts', import.meta.url);
+    const entry = workerModuleUrl(import.meta.url, 'embedding-worker');
     const workers = Array.from({ length: workerCount }, () => startModuleWorker(entry, setup));
     const started = await Promise.allSettled(workers.map(waitUntilReady));
 

@@ -13,4 +13,4 @@ export {
 export { flushDenormalWeights, type FlushResult } from './denormal-weights';
 export { elementCount, float32Tensor, type HostTensor } from './host-tensor';
 export { createSession, type ModelSession, type SessionOptions } from './session';
-export { startModuleWorker, type ModuleWorkerData } from './worker-launcher';
+export { startModuleWorker, workerModuleUrl, type ModuleWorkerData } from './worker-launcher';

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
 /** The `workerData` of a module started by `startModuleWorker`. */
@@ -11,10 +13,18 @@ export interface ModuleWorkerData<T> {
  * hands it `data` as `workerData.data`. TypeScript entries go through a small
  * JavaScript bootstrap that registers tsx.
  */
-// NOTE: a bundled Electron build must emit each worker module as its own entry
-// and pass the emitted .js URL here, because a .ts URL only works where tsx is installed.
 export function startModuleWorker<T>(entry: URL, data: T, transferList: readonly TransferListItem[] = []): Worker {
   const workerData: ModuleWorkerData<T> = { entry: entry.href, data };
   const script = entry.pathname.endsWith('.ts') ? new URL('./typescript-worker.mjs', import.meta.url) : entry;
   return new Worker(script, { workerData, transferList: [...transferList] });
+}
+
+/**
+ * Returns the URL of a worker module that sits beside `callerUrl`: the .ts
+ * source under tsx (tests, CLI, `npm run serve`), or the .js file that the
+ * Electron build emits for it as a separate entry (see electron.vite.config.ts).
+ */
+export function workerModuleUrl(callerUrl: string, name: string): URL {
+  const source = new URL(`./${name}.ts`, callerUrl);
+  return existsSync(fileURLToPath(source)) ? source : new URL(`./${name}.js`, callerUrl);
 }
