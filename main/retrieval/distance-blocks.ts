@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { CancelledError, InternalError } from '../errors';
 import { createLogger } from '../log';
+import { createSession, float32Tensor, type HostTensor, type ModelSession } from '../ml/runtime';
 import { buildNearestNeighbourModel, buildSquaredDistanceModel, modelNames } from './distance-models';
 
 const log = createLogger('Retrieval');
@@ -13,18 +13,18 @@ const log = createLogger('Retrieval');
  */
 const blockValues = 4 * 1024 * 1024;
 
-const sessions = new Map<string, Promise<InferenceSession>>();
+const sessions = new Map<string, Promise<ModelSession>>();
 
-function loadSession(name: string, build: () => Uint8Array): Promise<InferenceSession> {
+function loadSession(name: string, build: () => Uint8Array): Promise<ModelSession> {
   let session = sessions.get(name);
   if (!session) {
-    session = InferenceSession.create(build(), {
-      intraOpNumThreads: availableParallelism(),
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
+    session = createSession(build(), {
+      provider: 'cpu',
+      intraOpThreads: availableParallelism(),
+      flushDenormals: false,
       // Idle pool threads sleep instead of spinning, so they leave the cores to the JavaScript thread that ranks blocks.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      allowSpinning: false,
+      label: `the ${name} model built for retrieval`,
     }).catch((error: unknown) => {
       sessions.delete(name);
       throw new InternalError(`ONNX Runtime could not load the ${name} model built for retrieval: ${String(error)}.`, { cause: error });
@@ -70,7 +70,7 @@ export interface BlockOptions<Block> {
 export async function forEachDistanceBlock(rows: Float32Array, columns: Float32Array, dimension: number, options: BlockOptions<DistanceBlock>): Promise<void> {
   const columnCount = columns.length / dimension;
   const session = await loadSession('squared-distance', buildSquaredDistanceModel);
-  const columnTensor = new Tensor('float32', columns, [columnCount, dimension]);
+  const columnTensor = float32Tensor(columns, [columnCount, dimension]);
 
   await forEachRowBlock(rows, dimension, columnCount, options, async (firstRow, rowTensor) => {
     const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: columnTensor });
@@ -94,8 +94,8 @@ export async function forEachNeighbourBlock(
 ): Promise<void> {
   const columnCount = columns.length / dimension;
   const session = await loadSession('nearest-neighbour', buildNearestNeighbourModel);
-  const columnTensor = new Tensor('float32', columns, [columnCount, dimension]);
-  const countTensor = new Tensor('int64', BigInt64Array.of(BigInt(nearestCount)), [1]);
+  const columnTensor = float32Tensor(columns, [columnCount, dimension]);
+  const countTensor: HostTensor = { type: 'int64', data: BigInt64Array.of(BigInt(nearestCount)), dims: [1] };
 
   await forEachRowBlock(rows, dimension, columnCount, options, async (firstRow, rowTensor) => {
     const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: columnTensor, [modelNames.nearestCount]: countTensor });
@@ -120,7 +120,7 @@ async function forEachRowBlock<Block>(
   dimension: number,
   columnCount: number,
   options: BlockOptions<Block>,
-  compute: (firstRow: number, rowTensor: Tensor) => Promise<Block>,
+  compute: (firstRow: number, rowTensor: HostTensor) => Promise<Block>,
 ): Promise<void> {
   const rowCount = rows.length / dimension;
   if (rowCount === 0 || columnCount === 0) return;
@@ -129,7 +129,7 @@ async function forEachRowBlock<Block>(
   const rowsPerBlock = Math.max(1, Math.min(rowCount, Math.floor(blockValues / columnCount)));
   const start = (firstRow: number): { firstRow: number; block: Promise<Block> } => {
     const count = Math.min(rowsPerBlock, rowCount - firstRow);
-    const rowTensor = new Tensor('float32', rows.subarray(firstRow * dimension, (firstRow + count) * dimension), [count, dimension]);
+    const rowTensor = float32Tensor(rows.subarray(firstRow * dimension, (firstRow + count) * dimension), [count, dimension]);
     return { firstRow: firstRow + count, block: compute(firstRow, rowTensor) };
   };
 

@@ -17,6 +17,11 @@ export interface SessionOptions {
   flushDenormals?: boolean;
   /** Name of a model given as bytes in error messages, such as the file it was read from. */
   label?: string;
+  /**
+   * Whether idle pool threads spin while waiting for work (onnxruntime's default). Turn it off
+   * when JavaScript on the same cores must run between `run` calls.
+   */
+  allowSpinning?: boolean;
 }
 
 /**
@@ -47,6 +52,7 @@ export async function createSession(model: string | Uint8Array, options: Session
       graphOptimizationLevel: 'all',
       // Warnings such as unused initializers would go straight to stderr, while errors still throw.
       logSeverityLevel: 3,
+      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
   } catch (error) {
     throw sessionCreationError(label, options.provider, error);
