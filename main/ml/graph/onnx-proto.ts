@@ -186,3 +186,9 @@ export function decodeModelProto(bytes: Uint8Array): Record<string, unknown> {
   const message = modelProtoType.decode(bytes);
   return modelProtoType.toObject(message, { longs: Number, bytes: Array, defaults: false }) as Record<string, unknown>;
 }
+
+/** Decodes ModelProto bytes to the typed plain form, keeping tensor bytes as Uint8Array, so a model can be edited and encoded again. */
+export function decodeModelProtoJson(bytes: Uint8Array): ModelProtoJson {
+  const message = modelProtoType.decode(bytes);
+  return modelProtoType.toObject(message, { longs: Number, arrays: true }) as ModelProtoJson;
+}

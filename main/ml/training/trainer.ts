@@ -1,10 +1,11 @@
 import { ValidationError } from '../../errors';
 import { createLogger } from '../../log';
 import { bytesPerElement } from '../graph/dtype';
+import { chainTrainingSteps, subStepName } from './chained-steps';
 import { SeededRandom } from './random';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 import { learningRateInput, stepInput, type CarriedState, type TrainingStep } from './step-graph';
-import { createTensor, StepSession, type ExecutionProvider, type OrtTensor } from './step-session';
+import { createTensor, StepSession, type ExecutionProvider, type OrtTensor, type StepSessionOptions } from './step-session';
 
 const log = createLogger('Trainer');
 
@@ -15,10 +16,21 @@ export interface TrainerOptions {
   intraOpThreads?: number;
   /** Seed of the generator the caller draws batches and dropout masks from. */
   seed?: number;
+  /**
+   * Optimizer steps per onnxruntime run in `runSteps` (see chainTrainingSteps).
+   * Larger values copy the carried state out less often, but a run keeps
+   * `stepsPerRun - 1` more copies of that state in memory. Defaults to 1.
+   */
+  stepsPerRun?: number;
 }
 
 export interface StepMetrics {
   [name: string]: number;
+}
+
+/** Name under which step `index` of a run reads an input or writes a metric; a single-step graph uses the plain name. */
+function stepValueName(name: string, index: number, chained: boolean): string {
+  return chained ? subStepName(name, index) : name;
 }
 
 /**
@@ -26,57 +38,104 @@ export interface StepMetrics {
  * and runs the step graph on them. Each step feeds the current tensors and
  * keeps onnxruntime's output tensors as the next step's inputs. The CPU
  * binding of onnxruntime-node 1.31 wraps fed buffers without copying (a
- * 268 MB input added under 1 ms per run on a 2-core x86-64 machine), so the only copy of a state tensor per step is the
- * binding's copy of each output into JavaScript memory.
+ * 268 MB input added under 1 ms per run on a 2-core x86-64 machine). It
+ * copies every output into a new JavaScript buffer, though, even one passed
+ * as a pre-allocated output, so `runSteps` can chain several steps into one
+ * run to copy the carried state out less often.
  */
 export class Trainer {
   readonly random: SeededRandom;
   stepCount = 0;
   private readonly states = new Map<string, OrtTensor>();
+  /** Single-step session; with stepsPerRun > 1 it is created on the first runStep. */
+  private singleSession?: Promise<StepSession>;
 
   private constructor(
-    private readonly session: StepSession,
     private readonly step: TrainingStep,
+    private readonly sessionOptions: StepSessionOptions,
+    /** The session made by `create`: the chained graph's, or the single step's when stepsPerRun is 1. */
+    private readonly primary: StepSession,
+    private readonly chainedSteps: number | undefined,
     seed: number,
   ) {
     this.random = new SeededRandom(seed);
+    if (chainedSteps === undefined) this.singleSession = Promise.resolve(primary);
     for (const state of step.layout.states) {
       this.states.set(state.name, createTensor(state.dtype, state.initialValue.slice(), state.shape));
     }
   }
 
   static async create(step: TrainingStep, options: TrainerOptions = {}): Promise<Trainer> {
-    const session = await StepSession.create(step.model, { executionProviders: options.executionProviders, intraOpThreads: options.intraOpThreads });
-    log.info('training session ready', { provider: session.executionProvider, states: step.layout.states.length, stateBytes: stateBytes(step.layout.states) });
-    return new Trainer(session, step, options.seed ?? 0);
+    const stepsPerRun = options.stepsPerRun ?? 1;
+    const sessionOptions: StepSessionOptions = { executionProviders: options.executionProviders, intraOpThreads: options.intraOpThreads };
+    const chainedStep = stepsPerRun > 1 ? chainTrainingSteps(step, stepsPerRun) : undefined;
+    const session = await StepSession.create(chainedStep?.model ?? step.model, sessionOptions);
+    log.info('training session ready', { provider: session.executionProvider, states: step.layout.states.length, stateBytes: stateBytes(step.layout.states), stepsPerRun });
+
+    return new Trainer(step, sessionOptions, session, chainedStep?.steps, options.seed ?? 0);
   }
 
   get executionProvider(): ExecutionProvider {
-    return this.session.executionProvider;
+    return this.primary.executionProvider;
   }
 
-  /** Bytes onnxruntime-node copies out per step: every carried state and metric, once each. */
+  /** Bytes onnxruntime-node copies out per step in `runSteps`: the carried state once per run, and every metric. */
   get bytesCopiedPerStep(): number {
     const metricBytes = Object.keys(this.step.layout.metricOutputs).length * bytesPerElement(this.step.layout.floatType);
-    return stateBytes(this.step.layout.states) + metricBytes;
+    return stateBytes(this.step.layout.states) / (this.chainedSteps ?? 1) + metricBytes;
   }
 
   /** Runs one step with the given batch inputs and learning rate; returns the metrics. */
   async runStep(batch: Record<string, OrtTensor>, learningRate: number): Promise<StepMetrics> {
+    this.singleSession ??= StepSession.create(this.step.model, this.sessionOptions);
+    const session = await this.singleSession;
+    return (await this.runChain(session, [batch], [learningRate], false))[0];
+  }
+
+  /**
+   * Runs one step per batch, in order, with the learning rate of the same
+   * index; returns the metrics of each step. Groups of `stepsPerRun` batches
+   * go through one run of the chained graph and the rest run one by one, with
+   * the same results as calling runStep for each batch. Batches must not
+   * share buffers that the caller overwrites between them.
+   */
+  async runSteps(batches: readonly Record<string, OrtTensor>[], learningRates: readonly number[]): Promise<StepMetrics[]> {
+    if (batches.length !== learningRates.length) {
+      throw new ValidationError(`runSteps got ${batches.length} batches but ${learningRates.length} learning rates; pass one learning rate per batch.`);
+    }
+    const metrics: StepMetrics[] = [];
+    let next = 0;
+    const steps = this.chainedSteps;
+    for (; steps !== undefined && batches.length - next >= steps; next += steps) {
+      metrics.push(...(await this.runChain(this.primary, batches.slice(next, next + steps), learningRates.slice(next, next + steps), true)));
+    }
+    for (; next < batches.length; next++) metrics.push(await this.runStep(batches[next], learningRates[next]));
+    return metrics;
+  }
+
+  /** Runs `batches.length` steps in one session run, of the chained graph or of the single-step graph. */
+  private async runChain(session: StepSession, batches: readonly Record<string, OrtTensor>[], learningRates: readonly number[], chained: boolean): Promise<StepMetrics[]> {
     const { layout } = this.step;
     const scalar = (value: number) => createTensor(layout.floatType, layout.floatType === 'float64' ? new Float64Array([value]) : new Float32Array([value]), []);
 
-    this.requireBatchInputs(batch);
-    const feeds: Record<string, OrtTensor> = { ...batch, [learningRateInput]: scalar(learningRate), [stepInput]: scalar(this.stepCount + 1) };
+    const feeds: Record<string, OrtTensor> = {};
     for (const [name, tensor] of this.states) feeds[name] = tensor;
+    batches.forEach((batch, i) => {
+      this.requireBatchInputs(batch);
+      for (const input of layout.batchInputs) feeds[stepValueName(input.name, i, chained)] = batch[input.name];
+      feeds[stepValueName(learningRateInput, i, chained)] = scalar(learningRates[i]);
+      feeds[stepValueName(stepInput, i, chained)] = scalar(this.stepCount + i + 1);
+    });
 
-    const outputs = await this.session.run(feeds);
+    const outputs = await session.run(feeds);
     for (const state of layout.states) this.states.set(state.name, outputs[state.outputName]);
-    this.stepCount += 1;
+    this.stepCount += batches.length;
 
-    const metrics: StepMetrics = {};
-    for (const [name, output] of Object.entries(layout.metricOutputs)) metrics[name] = Number(outputs[output].data[0]);
-    return metrics;
+    return batches.map((_, i) => {
+      const metrics: StepMetrics = {};
+      for (const [name, output] of Object.entries(layout.metricOutputs)) metrics[name] = Number(outputs[stepValueName(output, i, chained)].data[0]);
+      return metrics;
+    });
   }
 
   private requireBatchInputs(batch: Record<string, OrtTensor>): void {
@@ -130,7 +189,9 @@ export class Trainer {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    const single = await this.singleSession;
+    if (single && single !== this.primary) await single.release();
+    await this.primary.release();
   }
 }
 
