@@ -74,40 +74,52 @@ function resampleColumns(rgb: Uint8Array, taps: AxisTaps, rowLength: number, out
   }
 }
 
-/** Horizontal pass: resamples each row to the output width and writes the normalised planes. */
+/**
+ * Horizontal pass: resamples each row to the output width and writes the
+ * normalised planes. All three channels of a row go in one sweep, so each
+ * output pixel reads its taps' interleaved RGB values once.
+ */
 function resampleRows(columns: Float32Array, taps: AxisTaps, inputWidth: number, card: PreprocessCard, target: Float32Array, offset: number): void {
   const { width, height } = card;
   const { starts, counts, weights, stride } = taps;
   const planeSize = width * height;
   const rowLength = inputWidth * 3;
+  const normalization = channelNormalization(card);
+  const [scale0, scale1, scale2] = normalization.scales;
+  const [shift0, shift1, shift2] = normalization.shifts;
+  const [plane0, plane1, plane2] = normalization.planes.map((plane) => offset + plane * planeSize);
 
-  for (let channel = 0; channel < 3; channel++) {
-    const source = card.channelOrder === 'RGB' ? channel : 2 - channel;
-    const scale = 1 / (255 * card.std[channel]);
-    const shift = card.mean[channel] / card.std[channel];
-    const plane = offset + channel * planeSize;
-
-    for (let y = 0; y < height; y++) {
-      const row = y * rowLength + source;
-      const planeRow = plane + y * width;
-      if (taps.maxCount <= 2) {
-        // Growing: every output pixel blends at most two inputs, so the tap loop unrolls.
-        for (let x = 0; x < width; x++) {
-          const input = row + starts[x] * 3;
-          const second = counts[x] === 2 ? input + 3 : input;
-          target[planeRow + x] = (columns[input] * weights[x * stride] + columns[second] * weights[x * stride + 1]) * scale - shift;
-        }
-        continue;
+  for (let y = 0; y < height; y++) {
+    const row = y * rowLength;
+    const outputRow = y * width;
+    for (let x = 0; x < width; x++) {
+      let red = 0;
+      let green = 0;
+      let blue = 0;
+      let input = row + starts[x] * 3;
+      const weightEnd = x * stride + counts[x];
+      for (let weightIndex = x * stride; weightIndex < weightEnd; weightIndex++, input += 3) {
+        const weight = weights[weightIndex];
+        red += columns[input] * weight;
+        green += columns[input + 1] * weight;
+        blue += columns[input + 2] * weight;
       }
-      for (let x = 0; x < width; x++) {
-        let value = 0;
-        let input = row + starts[x] * 3;
-        const weightEnd = x * stride + counts[x];
-        for (let weightIndex = x * stride; weightIndex < weightEnd; weightIndex++, input += 3) value += columns[input] * weights[weightIndex];
-        target[planeRow + x] = value * scale - shift;
-      }
+      target[plane0 + outputRow + x] = red * scale0 - shift0;
+      target[plane1 + outputRow + x] = green * scale1 - shift1;
+      target[plane2 + outputRow + x] = blue * scale2 - shift2;
     }
   }
+}
+
+/**
+ * Per input channel (R, G, B): the factor and offset that turn a level into
+ * (level / 255 - mean) / std, and the output plane it goes to in the card's order.
+ */
+function channelNormalization(card: PreprocessCard): { scales: number[]; shifts: number[]; planes: number[] } {
+  const planes = card.channelOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  const scales = planes.map((plane) => 1 / (255 * card.std[plane]));
+  const shifts = planes.map((plane) => card.mean[plane] / card.std[plane]);
+  return { scales, shifts, planes };
 }
 
 function axisTaps(inputSize: number, outputSize: number): AxisTaps {
