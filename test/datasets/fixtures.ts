@@ -1,8 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
 import type { Split } from '../../main/api/schemas';
 import { splitFolders } from '../../main/datasets/file-names';
 import { openWorkspace, type Db } from '../../main/db/workspace';
@@ -17,18 +15,7 @@ export const marketSamples = join(dataRoot, 'market1501-samples');
 export const dukeAttributes = join(dataRoot, 'attributes', 'duke_attribute.mat');
 export const marketAttributes = join(dataRoot, 'attributes', 'market_attribute.mat');
 
-/** Temporary folders created by the current test, removed after it. */
-export function useTempDirs(): (prefix: string) => string {
-  const created: string[] = [];
-  afterEach(() => {
-    for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return (prefix) => {
-    const dir = mkdtempSync(join(tmpdir(), `mpreid-${prefix}-`));
-    created.push(dir);
-    return dir;
-  };
-}
+export { useTempDirs } from '../helpers/temp-dirs';
 
 export function openTestWorkspace(dir: string): Db {
   return openWorkspace(join(dir, 'workspace.mpreid'));

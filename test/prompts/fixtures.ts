@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
 import type { ImportReport, Split } from '../../main/api/schemas';
 import { readAttributeFile, readMatFile, type MatValue } from '../../main/datasets';
 import { valueMeaningsFor } from '../../main/datasets/attribute-meanings';
@@ -17,18 +15,7 @@ export const dukeRoot = join(dataRoot, 'DukeMTMC-reID');
 export const dukeAttributesFile = join(dataRoot, 'attributes', 'duke_attribute.mat');
 export const marketAttributesFile = join(dataRoot, 'attributes', 'market_attribute.mat');
 
-/** Temporary folders created by the current test, removed after it. */
-export function useTempDirs(): (prefix: string) => string {
-  const created: string[] = [];
-  afterEach(() => {
-    for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return (prefix) => {
-    const dir = mkdtempSync(join(tmpdir(), `mpreid-${prefix}-`));
-    created.push(dir);
-    return dir;
-  };
-}
+export { useTempDirs } from '../helpers/temp-dirs';
 
 export function openTestWorkspace(dir: string, name = 'workspace.mpreid'): Db {
   return openWorkspace(join(dir, name));
