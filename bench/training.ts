@@ -21,7 +21,7 @@ import { Trainer } from '../main/ml/training/trainer';
  *   512, 2 layers, 8 heads, MLP 2048, batch 64, a 702-way classifier with
  *   label smoothing and batch-hard triplet loss, and AdamW with clipping.
  *   It runs with 3 tokens per sample and with 1, and each figure names its
- *   token count. Each is measured one step per run and `chainedStepsPerRun` steps per run;
+ *   token count and the trainer setting (`measuredVariants`) it was measured with;
  * - a plain 4096 x 512 by 512 x 512 MatMul's GFLOP/s in the same runtime;
  * - bytes copied out per step and the peak RSS of this process.
  * The 3 tokens stand for [CLS, fused prompt feature, image feature], the
@@ -86,8 +86,17 @@ function pkLabels(batch: number, identities: number, random: SeededRandom, class
   return BigInt64Array.from({ length: batch }, (_, i) => BigInt(chosen[Math.floor(i / (batch / identities))]));
 }
 
-interface HeadMeasurement {
+/** A trainer setting to measure: steps per run and whether onnxruntime's pool threads spin. */
+interface TrainerVariant {
+  label: string;
   stepsPerRun: number;
+  allowSpinning: boolean;
+}
+
+/** One step per run with spinning threads: the trainer's behaviour before chained runs and the spinning switch. */
+const baselineVariant: TrainerVariant = { label: 'baseline', stepsPerRun: 1, allowSpinning: true };
+
+interface HeadMeasurement extends TrainerVariant {
   medianMs: number;
   minMs: number;
   bytesCopied: number;
@@ -95,12 +104,12 @@ interface HeadMeasurement {
 }
 
 /**
- * Measures ms per step of the head for each `stepsPerRun`, one trainer per
- * value. Their runs alternate, so load from other processes on the machine
+ * Measures ms per step of the head for each variant, one trainer per
+ * variant. Their runs alternate, so load from other processes on the machine
  * affects every variant alike. Each timed sample is one `runSteps` call,
  * divided by its step count.
  */
-async function measureTransformerHead(shape: TransformerHeadShape, stepsPerRunValues: readonly number[], warmupRuns: number, timedRuns: number): Promise<HeadMeasurement[]> {
+async function measureTransformerHead(shape: TransformerHeadShape, trainerVariants: readonly TrainerVariant[], warmupRuns: number, timedRuns: number): Promise<HeadMeasurement[]> {
   const step = buildTransformerHeadStep(shape);
   const data = new SeededRandom(2);
   const tokens = Float32Array.from({ length: shape.batch * shape.tokens * shape.width }, () => data.nextNormal());
@@ -110,23 +119,24 @@ async function measureTransformerHead(shape: TransformerHeadShape, stepsPerRunVa
   });
 
   const variants = [];
-  for (const stepsPerRun of stepsPerRunValues) {
-    variants.push({ stepsPerRun, trainer: await Trainer.create(step, { seed: 1, stepsPerRun }), times: [] as number[], lastLoss: NaN });
+  for (const variant of trainerVariants) {
+    const trainer = await Trainer.create(step, { seed: 1, stepsPerRun: variant.stepsPerRun, allowSpinning: variant.allowSpinning });
+    variants.push({ variant, trainer, times: [] as number[], lastLoss: NaN });
   }
   for (let run = 0; run < warmupRuns + timedRuns; run++) {
-    for (const variant of variants) {
-      const batches = Array.from({ length: variant.stepsPerRun }, batch);
+    for (const measured of variants) {
+      const batches = Array.from({ length: measured.variant.stepsPerRun }, batch);
       const start = performance.now();
-      const metrics = await variant.trainer.runSteps(batches, batches.map(() => 1e-4));
-      if (run >= warmupRuns) variant.times.push((performance.now() - start) / variant.stepsPerRun);
-      variant.lastLoss = metrics[metrics.length - 1].loss;
+      const metrics = await measured.trainer.runSteps(batches, batches.map(() => 1e-4));
+      if (run >= warmupRuns) measured.times.push((performance.now() - start) / batches.length);
+      measured.lastLoss = metrics[metrics.length - 1].loss;
     }
   }
 
   const results: HeadMeasurement[] = [];
-  for (const { stepsPerRun, trainer, times, lastLoss } of variants) {
+  for (const { variant, trainer, times, lastLoss } of variants) {
     times.sort((a, b) => a - b);
-    results.push({ stepsPerRun, medianMs: times[Math.floor(times.length / 2)], minMs: times[0], bytesCopied: trainer.bytesCopiedPerStep, lastLoss });
+    results.push({ ...variant, medianMs: times[Math.floor(times.length / 2)], minMs: times[0], bytesCopied: trainer.bytesCopiedPerStep, lastLoss });
     await trainer.release();
   }
   return results;
@@ -166,6 +176,12 @@ const pytorchReference = { ms: 74, version: '1.13', tokens: 'not recorded' };
  */
 const chainedStepsPerRun = 4;
 
+const measuredVariants: TrainerVariant[] = [
+  baselineVariant,
+  { label: 'no_spinning', stepsPerRun: 1, allowSpinning: false },
+  { label: 'chained_no_spinning', stepsPerRun: chainedStepsPerRun, allowSpinning: false },
+];
+
 export async function runTrainingBenchmark(options: { warmupRuns?: number; timedRuns?: number } = {}): Promise<void> {
   const warmupRuns = options.warmupRuns ?? 3;
   const timedRuns = options.timedRuns ?? 15;
@@ -175,10 +191,12 @@ export async function runTrainingBenchmark(options: { warmupRuns?: number; timed
   for (const tokens of [3, 1]) {
     const shape = { ...benchmarkHead, tokens };
     const flops = transformerHeadFlops(shape);
-    for (const head of await measureTransformerHead(shape, [1, chainedStepsPerRun], warmupRuns, timedRuns)) {
+    for (const head of await measureTransformerHead(shape, measuredVariants, warmupRuns, timedRuns)) {
       print(`transformer_head_step_${tokens}_token${tokens === 1 ? '' : 's'}`, head.medianMs, 'ms', {
         tokens,
+        variant: head.label,
         stepsPerRun: head.stepsPerRun,
+        allowSpinning: head.allowSpinning,
         minMs: Number(head.minMs.toFixed(3)),
         gflops: Number((flops / (head.medianMs / 1000) / 1e9).toFixed(2)),
         bytesCopiedPerStep: head.bytesCopied,

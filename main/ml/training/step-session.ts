@@ -15,6 +15,11 @@ export interface StepSessionOptions {
   executionProviders?: readonly ExecutionProvider[];
   /** Threads for one op; defaults to onnxruntime's choice (one per physical core). */
   intraOpThreads?: number;
+  /**
+   * Whether idle pool threads spin while waiting for work (onnxruntime's
+   * default). Spinning threads take cores from other busy processes, which then slow the run down.
+   */
+  allowSpinning?: boolean;
 }
 
 /** One onnxruntime inference session running a graph from the builder (a training step or an exported model). */
@@ -63,6 +68,8 @@ export class StepSession {
 function sessionOptions(provider: ExecutionProvider, options: StepSessionOptions): ort.InferenceSession.SessionOptions {
   const result: ort.InferenceSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   if (options.intraOpThreads !== undefined) result.intraOpNumThreads = options.intraOpThreads;
+  // onnxruntime-node 1.31 passes `extra` entries on as session config entries, despite its typings' note.
+  if (options.allowSpinning === false) result.extra = { session: { intra_op: { allow_spinning: '0' } } };
   return result;
 }
 

@@ -155,6 +155,19 @@ describe('optimizers', () => {
     await trainer.release();
   });
 
+  it('spinning setting keeps results', async () => {
+    const spinning = await Trainer.create(regressionStep({ type: 'adamw', weightDecay: 0.1 }), { allowSpinning: true, intraOpThreads: 2 });
+    const blocking = await Trainer.create(regressionStep({ type: 'adamw', weightDecay: 0.1 }), { allowSpinning: false, intraOpThreads: 2 });
+    for (let step = 0; step < 3; step++) {
+      await spinning.runStep(regressionBatch(), 0.05);
+      await blocking.runStep(regressionBatch(), 0.05);
+    }
+    const expected = spinning.stateValues();
+    for (const [name, values] of blocking.stateValues()) expect(Array.from(values), name).toEqual(Array.from(expected.get(name)!));
+    await spinning.release();
+    await blocking.release();
+  });
+
   it('runStep throws when batch input is missing', async () => {
     const trainer = await Trainer.create(regressionStep({ type: 'sgd' }));
     await expect(trainer.runStep({ x: regressionBatch().x }, 0.1)).rejects.toThrow(ValidationError);
