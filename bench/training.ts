@@ -86,15 +86,17 @@ function pkLabels(batch: number, identities: number, random: SeededRandom, class
   return BigInt64Array.from({ length: batch }, (_, i) => BigInt(chosen[Math.floor(i / (batch / identities))]));
 }
 
-/** A trainer setting to measure: steps per run and whether onnxruntime's pool threads spin. */
+/** A trainer setting to measure: steps per run, whether onnxruntime's pool threads spin, and AdamW's row blocks. */
 interface TrainerVariant {
   label: string;
   stepsPerRun: number;
   allowSpinning: boolean;
+  /** AdamWConfig.chunkElements; 0 updates whole tensors. */
+  chunkElements: number;
 }
 
-/** One step per run with spinning threads: the trainer's behaviour before chained runs and the spinning switch. */
-const baselineVariant: TrainerVariant = { label: 'baseline', stepsPerRun: 1, allowSpinning: true };
+/** The earlier defaults: one step per run, spinning threads, AdamW in 65536-element row blocks. */
+const baselineVariant: TrainerVariant = { label: 'baseline', stepsPerRun: 1, allowSpinning: true, chunkElements: 65536 };
 
 interface HeadMeasurement extends TrainerVariant {
   medianMs: number;
@@ -110,7 +112,6 @@ interface HeadMeasurement extends TrainerVariant {
  * divided by its step count.
  */
 async function measureTransformerHead(shape: TransformerHeadShape, trainerVariants: readonly TrainerVariant[], warmupRuns: number, timedRuns: number): Promise<HeadMeasurement[]> {
-  const step = buildTransformerHeadStep(shape);
   const data = new SeededRandom(2);
   const tokens = Float32Array.from({ length: shape.batch * shape.tokens * shape.width }, () => data.nextNormal());
   const batch = () => ({
@@ -120,6 +121,7 @@ async function measureTransformerHead(shape: TransformerHeadShape, trainerVarian
 
   const variants = [];
   for (const variant of trainerVariants) {
+    const step = buildTransformerHeadStep(shape, { type: 'adamw', weightDecay: 0.05, chunkElements: variant.chunkElements });
     const trainer = await Trainer.create(step, { seed: 1, stepsPerRun: variant.stepsPerRun, allowSpinning: variant.allowSpinning });
     variants.push({ variant, trainer, times: [] as number[], lastLoss: NaN });
   }
@@ -176,10 +178,12 @@ const pytorchReference = { ms: 74, version: '1.13', tokens: 'not recorded' };
  */
 const chainedStepsPerRun = 4;
 
+/** The baseline, then the current defaults added one at a time, then chained runs. */
 const measuredVariants: TrainerVariant[] = [
   baselineVariant,
-  { label: 'no_spinning', stepsPerRun: 1, allowSpinning: false },
-  { label: 'chained_no_spinning', stepsPerRun: chainedStepsPerRun, allowSpinning: false },
+  { label: 'no_spinning', stepsPerRun: 1, allowSpinning: false, chunkElements: 65536 },
+  { label: 'no_spinning_whole_tensors', stepsPerRun: 1, allowSpinning: false, chunkElements: 0 },
+  { label: 'chained_no_spinning_whole_tensors', stepsPerRun: chainedStepsPerRun, allowSpinning: false, chunkElements: 0 },
 ];
 
 export async function runTrainingBenchmark(options: { warmupRuns?: number; timedRuns?: number } = {}): Promise<void> {
@@ -197,6 +201,7 @@ export async function runTrainingBenchmark(options: { warmupRuns?: number; timed
         variant: head.label,
         stepsPerRun: head.stepsPerRun,
         allowSpinning: head.allowSpinning,
+        chunkElements: head.chunkElements,
         minMs: Number(head.minMs.toFixed(3)),
         gflops: Number((flops / (head.medianMs / 1000) / 1e9).toFixed(2)),
         bytesCopiedPerStep: head.bytesCopied,
