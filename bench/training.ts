@@ -165,6 +165,14 @@ async function measureMatMul(rows: number, width: number, repeats: number): Prom
   return (2 * rows * width * width) / (times[Math.floor(times.length / 2)] / 1000) / 1e9;
 }
 
+// NOTE: 37 ms per step (half of the PyTorch figure) is out of reach for this head with the CPU
+// kernels of onnxruntime 1.31 on 2 cores. The 3-token step's matrix products are 7.4 GFLOP, which
+// take 42 ms at 175 GFLOP/s, the best plain-MatMul rate recorded for this machine; 1 token's are
+// 2.6 GFLOP (15 ms). AdamW runs 13 elementwise kernels over 6.67 M float32 parameters, about
+// 770 MB of memory traffic per step, and took 39 ms in a 2-thread profile of the 1-token step
+// (load average 2.4, about 20 GB/s). A fused one-pass update would move 187 MB, but neither ONNX
+// nor onnxruntime's CPU contrib ops have one. The 80 MB state copy after each run took about
+// 30 ms at load averages 2 to 5, a quarter of that per step at 4 steps per run.
 /**
  * PyTorch 1.13's CPU time per step for a head of this shape on the same
  * machine, printed for comparison. The token count of that measurement was
@@ -212,7 +220,8 @@ export async function runTrainingBenchmark(options: { warmupRuns?: number; timed
     }
   }
   print('matmul_512_throughput', await measureMatMul(4096, 512, 20), 'GFLOP/s', { rows: 4096, width: 512 });
-  print('peak_rss', peakRssMiB(), 'MiB', { maxRssKiB: process.resourceUsage().maxRSS });
+  // The trainers of all variants are alive at once, so this peak is higher than one trainer's.
+  print('peak_rss', peakRssMiB(), 'MiB', { maxRssKiB: process.resourceUsage().maxRSS, concurrentTrainers: measuredVariants.length });
 }
 
 const deviceCheckDirectory = resolve(import.meta.dirname, '../.cache/device-check');

@@ -16,7 +16,8 @@ export interface TrainerOptions {
   intraOpThreads?: number;
   /**
    * Whether onnxruntime's idle pool threads spin (see StepSessionOptions).
-   * Defaults to false: with other processes busy on a 2-core machine, spinning made steps 1.5 to 3 times slower.
+   * Defaults to false, because with other processes busy on a 2-core machine
+   * spinning made the benchmark head's steps 1.5 to 3.4 times slower.
    */
   allowSpinning?: boolean;
   /** Seed of the generator the caller draws batches and dropout masks from. */
@@ -104,9 +105,9 @@ export class Trainer {
   /**
    * Runs one step per batch, in order, with the learning rate of the same
    * index; returns the metrics of each step. Groups of `stepsPerRun` batches
-   * go through one run of the chained graph and the rest run one by one, with
-   * the same results as calling runStep for each batch. Batches must not
-   * share buffers that the caller overwrites between them.
+   * go through one run of the chained graph and the rest run one by one. The
+   * tests check that this gives bitwise the same states as runStep for each
+   * batch. Batches must not share buffers that the caller overwrites between them.
    */
   async runSteps(batches: readonly Record<string, OrtTensor>[], learningRates: readonly number[]): Promise<StepMetrics[]> {
     if (batches.length !== learningRates.length) {
