@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../main/errors';
 import { GraphBuilder } from '../../../main/ml/graph/graph-builder';
 import { decodeModelProtoJson } from '../../../main/ml/graph/onnx-proto';
 import { dropout, mul, reduceMean, sub } from '../../../main/ml/ops';
 import { chainTrainingSteps, subStepName } from '../../../main/ml/training/chained-steps';
 import { linear, type LayerContext } from '../../../main/ml/training/layers';
+import { buildProjectionHeadStep } from '../../../main/ml/training/projection-head';
 import { SeededRandom } from '../../../main/ml/training/random';
 import { buildTrainingStep, learningRateInput, stepInput } from '../../../main/ml/training/step-graph';
 import { createTensor, type OrtTensor } from '../../../main/ml/training/step-session';
@@ -32,6 +36,16 @@ function drawBatches(trainer: Trainer, data: SeededRandom, count: number): Recor
 }
 
 const learningRates = [0.001, 0.004, 0.01, 0.01, 0.008, 0.005, 0.002];
+
+const temporaryDirectory = mkdtempSync(join(tmpdir(), 'chained-steps-test-'));
+afterAll(() => rmSync(temporaryDirectory, { recursive: true, force: true }));
+
+function expectSameStates(actual: Trainer, expected: Trainer): void {
+  const expectedValues = expected.stateValues();
+  const actualValues = actual.stateValues();
+  expect([...actualValues.keys()]).toEqual([...expectedValues.keys()]);
+  for (const [name, values] of expectedValues) expect(Array.from(actualValues.get(name)!), name).toEqual(Array.from(values));
+}
 
 describe('chained steps', () => {
   it('graph names per sub-step', () => {
@@ -73,12 +87,51 @@ describe('chained steps', () => {
 
     expect(chained.stepCount).toBe(learningRates.length);
     expect(metrics).toEqual(expectedMetrics);
-    const expected = single.stateValues();
-    const actual = chained.stateValues();
-    expect([...actual.keys()]).toEqual([...expected.keys()]);
-    for (const [name, values] of expected) expect(Array.from(actual.get(name)!), name).toEqual(Array.from(values));
+    expectSameStates(chained, single);
     await single.release();
     await chained.release();
+  });
+
+  it('chained buffers match runStep', async () => {
+    // The BN-neck's running statistics are buffers that every step updates.
+    const step = buildProjectionHeadStep({ featureWidth: 8, projectionWidth: 6, classes: 4, batch: 8 }, { type: 'adamw' }, 1);
+    const labels = createTensor('int64', BigInt64Array.from([0n, 0n, 1n, 1n, 2n, 2n, 3n, 3n]), [8]);
+    const draw = (data: SeededRandom) => Array.from({ length: 4 }, () => ({ features: createTensor('float32', Float32Array.from({ length: 64 }, () => data.nextNormal()), [8, 8]), labels }));
+
+    const single = await Trainer.create(step);
+    for (const batch of draw(new SeededRandom(8))) await single.runStep(batch, 0.01);
+    const chained = await Trainer.create(step, { stepsPerRun: 2 });
+    await chained.runSteps(draw(new SeededRandom(8)), [0.01, 0.01, 0.01, 0.01]);
+
+    expect(Array.from(chained.stateValues('buffer').get('neck/running_mean')!).some((value) => value !== 0)).toBe(true);
+    expectSameStates(chained, single);
+    await single.release();
+    await chained.release();
+  });
+
+  it('chained resume matches uninterrupted run', async () => {
+    const step = dropoutStep();
+    const straight = await Trainer.create(step, { seed: 9, stepsPerRun: 2 });
+    const straightData = new SeededRandom(50);
+    await straight.runSteps(drawBatches(straight, straightData, 6), learningRates.slice(0, 6));
+
+    const first = await Trainer.create(step, { seed: 9, stepsPerRun: 2 });
+    const firstData = new SeededRandom(50);
+    await first.runSteps(drawBatches(first, firstData, 4), learningRates.slice(0, 4));
+    const path = join(temporaryDirectory, 'chained.safetensors');
+    await first.saveCheckpoint(path, { data_random_state: String(firstData.state) });
+    await first.release();
+
+    const resumed = await Trainer.create(step, { seed: 1, stepsPerRun: 2 });
+    const metadata = await resumed.loadCheckpoint(path);
+    const resumedData = new SeededRandom(0);
+    resumedData.state = Number(metadata.data_random_state);
+    await resumed.runSteps(drawBatches(resumed, resumedData, 2), learningRates.slice(4, 6));
+
+    expect(resumed.stepCount).toBe(6);
+    expectSameStates(resumed, straight);
+    await straight.release();
+    await resumed.release();
   });
 
   it('chained run copies state once per run', async () => {
