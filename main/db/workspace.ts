@@ -30,12 +30,30 @@ export function openWorkspace(filePath: string, options: OpenWorkspaceOptions = 
     throw new ValidationError(`Cannot open workspace ${filePath}: ${(error as Error).message}`, { cause: error });
   }
 
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  if (!options.readonly) applyMigrations(db, filePath);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    rejectForeignDatabase(db, filePath);
+    if (!options.readonly) applyMigrations(db, filePath);
+  } catch (error) {
+    db.close();
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError(`Cannot open workspace ${filePath}: ${(error as Error).message}. Pass a .mpreid workspace file, or a new path to create one.`, {
+      cause: error,
+    });
+  }
   return db;
+}
+
+/** A database with tables but no schema version was made by another program; migrating it would add tables to someone else's file. */
+function rejectForeignDatabase(db: Db, filePath: string): void {
+  if (schemaVersion(db) > 0) return;
+  const { tables } = db.prepare("SELECT COUNT(*) AS tables FROM sqlite_master WHERE type = 'table'").get() as { tables: number };
+  if (tables > 0) {
+    throw new ValidationError(`${filePath} is an SQLite database of another program, not a workstation workspace. Pass a .mpreid workspace file, or a new path to create one.`);
+  }
 }
 
 export function schemaVersion(db: Db): number {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,5 +55,29 @@ describe('openWorkspace', () => {
     db.close();
 
     expect(() => openWorkspace(path)).toThrow(/schema version 999.*Update the workstation/);
+  });
+});
+
+describe('openWorkspace on foreign files', () => {
+  it('rejects another program database unchanged', () => {
+    const path = tempFile();
+    const foreign = new Database(path);
+    foreign.exec('CREATE TABLE notes (text TEXT)');
+    foreign.close();
+
+    expect(() => openWorkspace(path)).toThrow(/SQLite database of another program/);
+
+    const reopened = new Database(path);
+    const tables = reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    expect(tables).toEqual([{ name: 'notes' }]);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(0);
+    reopened.close();
+  });
+
+  it('names a file that is not a database', () => {
+    const path = tempFile();
+    writeFileSync(path, 'person,camera\n1,2\n'.repeat(200));
+
+    expect(() => openWorkspace(path)).toThrow(new RegExp(`Cannot open workspace ${path}: file is not a database`));
   });
 });
