@@ -101,6 +101,8 @@ const baselineVariant: TrainerVariant = { label: 'baseline', stepsPerRun: 1, all
 interface HeadMeasurement extends TrainerVariant {
   medianMs: number;
   minMs: number;
+  /** Median CPU time of this process per step, all threads together; spinning threads add to it. */
+  cpuMs: number;
   bytesCopied: number;
   lastLoss: number;
 }
@@ -123,22 +125,27 @@ async function measureTransformerHead(shape: TransformerHeadShape, trainerVarian
   for (const variant of trainerVariants) {
     const step = buildTransformerHeadStep(shape, { type: 'adamw', weightDecay: 0.05, chunkElements: variant.chunkElements });
     const trainer = await Trainer.create(step, { seed: 1, stepsPerRun: variant.stepsPerRun, allowSpinning: variant.allowSpinning });
-    variants.push({ variant, trainer, times: [] as number[], lastLoss: NaN });
+    variants.push({ variant, trainer, times: [] as number[], cpuTimes: [] as number[], lastLoss: NaN });
   }
   for (let run = 0; run < warmupRuns + timedRuns; run++) {
     for (const measured of variants) {
       const batches = Array.from({ length: measured.variant.stepsPerRun }, batch);
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const metrics = await measured.trainer.runSteps(batches, batches.map(() => 1e-4));
-      if (run >= warmupRuns) measured.times.push((performance.now() - start) / batches.length);
+      const cpu = process.cpuUsage(cpuStart);
+      if (run >= warmupRuns) {
+        measured.times.push((performance.now() - start) / batches.length);
+        measured.cpuTimes.push((cpu.user + cpu.system) / 1000 / batches.length);
+      }
       measured.lastLoss = metrics[metrics.length - 1].loss;
     }
   }
 
   const results: HeadMeasurement[] = [];
-  for (const { variant, trainer, times, lastLoss } of variants) {
-    times.sort((a, b) => a - b);
-    results.push({ ...variant, medianMs: times[Math.floor(times.length / 2)], minMs: times[0], bytesCopied: trainer.bytesCopiedPerStep, lastLoss });
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  for (const { variant, trainer, times, cpuTimes, lastLoss } of variants) {
+    results.push({ ...variant, medianMs: median(times), minMs: Math.min(...times), cpuMs: median(cpuTimes), bytesCopied: trainer.bytesCopiedPerStep, lastLoss });
     await trainer.release();
   }
   return results;
@@ -211,6 +218,7 @@ export async function runTrainingBenchmark(options: { warmupRuns?: number; timed
         allowSpinning: head.allowSpinning,
         chunkElements: head.chunkElements,
         minMs: Number(head.minMs.toFixed(3)),
+        cpuMs: Number(head.cpuMs.toFixed(3)),
         gflops: Number((flops / (head.medianMs / 1000) / 1e9).toFixed(2)),
         bytesCopiedPerStep: head.bytesCopied,
         lastLoss: head.lastLoss,

@@ -105,8 +105,8 @@ function chunkSizes(shape: readonly number[], chunkElements: number): number[] |
  * them when they do not spin. On 2 non-spinning threads of a 2-core x86-64
  * machine, the transformer head of bench/training.ts took 14 to 16% less
  * time per step with whole tensors than with 65536-element blocks at a load
- * average near 3. Blocks did less work, though, and were up to 5% faster when
- * other processes kept both cores busy (load average 5 to 7).
+ * average near 3. Blocks took less CPU time, though, and were up to 18% faster
+ * when other processes kept both cores busy (load average 5 to 7).
  */
 export function buildAdamW(graph: GraphBuilder, parameters: readonly OptimizedParameter[], scalars: StepScalars, config: AdamWConfig): OptimizerResult {
   const weightDecay = config.weightDecay ?? 0.01;
