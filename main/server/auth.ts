@@ -27,19 +27,30 @@ export function presentedToken(request: IncomingMessage, url: URL): string | nul
   return url.searchParams.get('token');
 }
 
+const loopbackHostnames = new Set(['127.0.0.1', 'localhost']);
+
 /**
- * Accepts only Host headers naming the loopback address the server is bound
- * to, so a page on another site cannot reach the server through DNS rebinding.
+ * Accepts only Host headers that name a loopback address, so a page on another
+ * site cannot reach the server through DNS rebinding. Any port is accepted
+ * because an SSH tunnel may forward a different local port to the server's.
  */
-export function isAllowedHost(hostHeader: string | undefined, port: number): boolean {
+export function isAllowedHost(hostHeader: string | undefined): boolean {
   if (!hostHeader) return false;
-  return hostHeader === `127.0.0.1:${port}` || hostHeader === `localhost:${port}`;
+  try {
+    return loopbackHostnames.has(new URL(`http://${hostHeader}`).hostname);
+  } catch {
+    return false;
+  }
 }
 
-/** A cross-origin request carries an Origin header that is not the server's own. */
-export function isAllowedOrigin(originHeader: string | undefined, port: number): boolean {
+/**
+ * A request made by a page carries an Origin header, which must be the
+ * origin the request is addressed to: the workstation page itself. Requests
+ * without one (curl, the command line) pass.
+ */
+export function isAllowedOrigin(originHeader: string | undefined, hostHeader: string | undefined): boolean {
   if (!originHeader) return true;
-  return originHeader === `http://127.0.0.1:${port}` || originHeader === `http://localhost:${port}`;
+  return originHeader === `http://${hostHeader}`;
 }
 
 function parseCookies(header: string): Record<string, string> {

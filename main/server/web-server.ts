@@ -11,6 +11,23 @@ import { serveStaticFile } from './static-files';
 
 const log = createLogger('WebServer');
 
+/** Logs rejected requests at most once per interval, with how many there were, so a flood cannot flood the log. */
+const rejections = (() => {
+  const intervalMs = 10_000;
+  let count = 0;
+  let lastLogged = 0;
+  return {
+    note(reason: string, request: IncomingMessage): void {
+      count += 1;
+      const now = Date.now();
+      if (now - lastLogged < intervalMs) return;
+      log.warn('rejected requests', { count, lastReason: reason, lastPath: request.url, remoteAddress: request.socket.remoteAddress });
+      count = 0;
+      lastLogged = now;
+    },
+  };
+})();
+
 /** Largest request body accepted, in bytes: room for one dropped image as a data URL. */
 const maxBodyBytes = 32 * 1024 * 1024;
 
@@ -75,13 +92,21 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
 async function handleRequest(request: IncomingMessage, response: ServerResponse, options: WebServerOptions, port: number): Promise<void> {
   setSecurityHeaders(response, port);
-  const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+  const url = parseRequestUrl(request.url, port);
+  if (!url) {
+    sendJson(response, 400, { error: { code: 'validation', message: `The request path ${JSON.stringify(request.url)} is not a valid URL path.` } });
+    return;
+  }
 
-  if (!isAllowedHost(request.headers.host, port) || !isAllowedOrigin(request.headers.origin, port)) {
-    sendJson(response, 403, { error: { code: 'validation', message: 'Requests must come from the workstation page on 127.0.0.1.' } });
+  if (!isAllowedHost(request.headers.host) || !isAllowedOrigin(request.headers.origin, request.headers.host)) {
+    rejections.note('foreign host or origin', request);
+    sendJson(response, 403, {
+      error: { code: 'validation', message: 'Requests must address 127.0.0.1 or localhost and come from the workstation page itself.' },
+    });
     return;
   }
   if (!tokensMatch(options.token, presentedToken(request, url))) {
+    rejections.note('missing or wrong token', request);
     sendJson(response, 401, { error: { code: 'validation', message: 'Missing or wrong token. Open the URL that "npm run serve" printed.' } });
     return;
   }
@@ -113,22 +138,45 @@ async function handleApiCall(request: IncomingMessage, response: ServerResponse,
     return;
   }
 
+  const declaredLength = Number(request.headers['content-length'] ?? 0);
+  if (declaredLength > maxBodyBytes) {
+    sendBodyTooLarge(response);
+    return;
+  }
+
   let input: unknown;
   try {
     input = JSON.parse((await readBody(request)) || '{}');
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      sendBodyTooLarge(response);
+      return;
+    }
     sendJson(response, 400, { error: { code: 'validation', message: `The request body is not valid JSON: ${(error as Error).message}` } });
     return;
   }
 
   try {
-    sendJson(response, 200, { result: await dispatch(decodeURIComponent(method), input) });
+    sendJson(response, 200, { result: await dispatch(method, input) });
   } catch (error) {
     const serialized = serializeError(error);
     if (serialized.code === 'internal') log.error('API call failed', { method, error });
     sendJson(response, statusByCode[serialized.code], { error: serialized });
   }
 }
+
+/** Parses the request target, or returns null for one that is malformed or that decodes to a NUL byte. */
+function parseRequestUrl(target: string | undefined, port: number): URL | null {
+  try {
+    const url = new URL(target ?? '/', `http://127.0.0.1:${port}`);
+    return decodeURIComponent(url.pathname).includes('\0') ? null : url;
+  } catch {
+    return null;
+  }
+}
+
+/** A request body over the size limit; answered with 413. */
+class BodyTooLargeError extends Error {}
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -137,8 +185,8 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBodyBytes) {
-        reject(new Error(`body larger than ${maxBodyBytes} bytes`));
-        request.destroy();
+        reject(new BodyTooLargeError());
+        request.pause();
         return;
       }
       chunks.push(chunk);
@@ -156,10 +204,11 @@ function attachWebSocket(server: Server, options: WebServerOptions, currentPort:
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     const allowed =
       url.pathname === webSocketPath &&
-      isAllowedHost(request.headers.host, port) &&
-      isAllowedOrigin(request.headers.origin, port) &&
+      isAllowedHost(request.headers.host) &&
+      isAllowedOrigin(request.headers.origin, request.headers.host) &&
       tokensMatch(options.token, presentedToken(request, url));
     if (!allowed) {
+      rejections.note('WebSocket without token, or from a foreign page', request);
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -187,6 +236,12 @@ function setSecurityHeaders(response: ServerResponse, port: number): void {
     'Content-Security-Policy',
     `default-src 'self'; script-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; frame-ancestors 'none'`,
   );
+}
+
+function sendBodyTooLarge(response: ServerResponse): void {
+  log.warn('request body over the limit', { maxBodyBytes });
+  response.setHeader('Connection', 'close');
+  sendJson(response, 413, { error: { code: 'validation', message: `The request body is larger than ${maxBodyBytes / (1024 * 1024)} MiB; send a smaller image or input.` } });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

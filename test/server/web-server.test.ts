@@ -122,6 +122,38 @@ describe('web server', () => {
     expect(response.status).toBe(400);
   });
 
+  it('accepts a tunnelled port on localhost', async () => {
+    const response = await callApi('workspace.info', {}, { Host: 'localhost:9000', Origin: 'http://localhost:9000' });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('rejects an Origin of another local port', async () => {
+    const response = await callApi('workspace.info', {}, { Origin: 'http://127.0.0.1:1' });
+
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 413 to an oversized body', async () => {
+    const response = await send('/api/workspace.info', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: `"${'x'.repeat(33 * 1024 * 1024)}"`,
+    });
+
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body).error.message).toContain('32 MiB');
+  });
+
+  it('answers 400 to malformed paths', async () => {
+    for (const path of ['/%E0%A4%A', '/%00', '/assets/%c0%ae%c0%ae/package.json']) {
+      const response = await send(path, { headers: { Authorization: `Bearer ${token}` } });
+
+      expect(response.status, path).toBe(400);
+      expect(response.body, path).not.toContain('out/web');
+    }
+  });
+
   it('rejects GET on the API', async () => {
     const response = await send('/api/workspace.info', { headers: { Authorization: `Bearer ${token}` } });
 
