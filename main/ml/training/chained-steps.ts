@@ -42,7 +42,9 @@ export function chainTrainingSteps(step: TrainingStep, steps: number): ChainedTr
   const outputs: ValueInfoProtoJson[] = [];
   for (let index = 0; index < steps; index++) {
     for (const node of graph.node) {
-      nodes.push({ ...node, name: subStepName(node.name, index), input: node.input.map((name) => names.rename(name, index)), output: node.output.map((name) => names.rename(name, index)) });
+      const input = node.input.map((name) => names.rename(name, index));
+      const output = node.output.map((name) => names.rename(name, index));
+      nodes.push({ ...node, name: subStepName(node.name, index), input, output });
     }
     for (const input of graph.input) if (!names.isState(input.name)) inputs.push({ ...input, name: names.rename(input.name, index) });
     for (const output of graph.output) {
@@ -62,7 +64,6 @@ export function chainTrainingSteps(step: TrainingStep, steps: number): ChainedTr
  */
 function chainedNames(model: ModelProtoJson, layout: StepLayout, steps: number) {
   const initializers = new Set(model.graph.initializer.map((tensor) => tensor.name));
-  const inputs = new Set(model.graph.input.map((input) => input.name));
   const stateOutputByInput = new Map(layout.states.map((state) => [state.name, state.outputName]));
   const stateOutputs = new Set(layout.states.map((state) => state.outputName));
 
@@ -70,7 +71,7 @@ function chainedNames(model: ModelProtoJson, layout: StepLayout, steps: number) 
     if (name === '' || initializers.has(name)) return name;
     const stateOutput = stateOutputByInput.get(name);
     if (stateOutput !== undefined) return index === 0 ? name : rename(stateOutput, index - 1);
-    if (stateOutputs.has(name) && index === steps - 1 && !inputs.has(name)) return name;
+    if (stateOutputs.has(name) && index === steps - 1) return name;
     return subStepName(name, index);
   };
   return { rename, isState: (name: string) => stateOutputByInput.has(name), isStateOutput: (name: string) => stateOutputs.has(name) };

@@ -114,10 +114,11 @@ export class Trainer {
       throw new ValidationError(`runSteps got ${batches.length} batches but ${learningRates.length} learning rates; pass one learning rate per batch.`);
     }
     const metrics: StepMetrics[] = [];
+    const steps = this.chainedSteps ?? 1;
     let next = 0;
-    const steps = this.chainedSteps;
-    for (; steps !== undefined && batches.length - next >= steps; next += steps) {
+    while (steps > 1 && batches.length - next >= steps) {
       metrics.push(...(await this.runChain(this.primary, batches.slice(next, next + steps), learningRates.slice(next, next + steps), true)));
+      next += steps;
     }
     for (; next < batches.length; next++) metrics.push(await this.runStep(batches[next], learningRates[next]));
     return metrics;
