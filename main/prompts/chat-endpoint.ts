@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors';
 import type { ChatSettings } from './api-schemas';
 import { ChatClient } from './chat-client';
 import { defaultRetryPolicy } from './retry';
@@ -16,6 +17,11 @@ export interface EndpointOverrides {
 export async function openChatClient(settings: ChatSettings, overrides: EndpointOverrides = {}, store: SecretStore = secretStore()): Promise<{ client: ChatClient; settings: ChatSettings }> {
   const effective = { ...settings, baseUrl: overrides.baseUrl ?? settings.baseUrl, model: overrides.model ?? settings.model };
   const apiKey = await store.get(chatApiKeySecret);
+  if (apiKey === null && requiresApiKey(effective.baseUrl)) {
+    throw new ValidationError(
+      `No API key is set for ${effective.baseUrl}. Set it in ${store.describe(chatApiKeySecret)}, or pass the base URL of a local server such as vLLM or Ollama.`,
+    );
+  }
   const client = new ChatClient({
     baseUrl: effective.baseUrl,
     model: effective.model,
@@ -30,4 +36,10 @@ export async function openChatClient(settings: ChatSettings, overrides: Endpoint
 /** Reports whether an API key is set and where it is read from. The key itself never leaves the secret store. */
 export async function describeApiKey(store: SecretStore = secretStore()): Promise<{ apiKeySet: boolean; apiKeySource: string }> {
   return { apiKeySet: (await store.get(chatApiKeySecret)) !== null, apiKeySource: store.describe(chatApiKeySecret) };
+}
+
+/** Hosted endpoints reject every request without a key, so sending them one would only burn retries. Local servers often need none. */
+function requiresApiKey(baseUrl: string): boolean {
+  const hostname = new URL(baseUrl).hostname;
+  return hostname === 'api.openai.com' || hostname.endsWith('.openai.azure.com');
 }
