@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { apiContract, isApiMethodName } from '../api/contract';
 import { ConflictError, ValidationError } from '../errors';
+import { resolveExecutionProvider } from '../ml/runtime';
 import { loadClipTokenizer } from '../ml/tokenizer';
 import type { ImportReport } from '../api/schemas';
 import { openCliSession } from './session';
@@ -135,6 +136,8 @@ async function runEvaluate(options: Options): Promise<unknown> {
     const datasetDir = absolute(required(options, 'dataset-dir'));
     const modelPath = absolute(required(options, 'model'));
     const executionProvider = parseExecutionProvider(options['execution-provider']);
+    // Fail before the import, which can take a while, when the provider asked for is missing.
+    resolveExecutionProvider(executionProvider);
 
     const report = await timed('import', () => importOrReuse(session, datasetDir));
     const model = await timed('registerModel', () => registerModelWithProposedCard(session, modelPath));
@@ -238,7 +241,12 @@ async function importOrReuse(session: ReturnType<typeof openCliSession>, dataset
 async function registerModelWithProposedCard(session: ReturnType<typeof openCliSession>, filePath: string) {
   const inspection = await session.call('models.inspect', { filePath });
   if (!inspection.proposedCard) {
-    throw new ValidationError(`Cannot propose a model card for ${filePath}: register it with "mpreid call models.register" and an explicit card.`);
+    const shapes = (tensors: typeof inspection.inputs) => tensors.map((tensor) => `${tensor.name} ${tensor.type} [${tensor.shape.join(', ')}]`).join(', ');
+    throw new ValidationError(
+      `Cannot propose a model card for ${filePath}, which declares inputs ${shapes(inspection.inputs)} and outputs ${shapes(inspection.outputs)}; ` +
+        'an image model needs one float32 input [batch, 3, height, width] and a float32 output [batch, features]. ' +
+        'If it has them under other names, register it with "mpreid call models.register" and an explicit card.',
+    );
   }
   return session.call('models.register', { filePath, card: inspection.proposedCard });
 }

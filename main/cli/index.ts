@@ -34,8 +34,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(commandHelp(command));
     return 0;
   }
-  // Info lines would interleave with the progress bar; warnings and errors still show.
-  setLogLevel('warn');
+  // Log lines would interleave with the progress bar, and a failed job's error is printed below anyway.
+  setLogLevel('error');
   const result = await command.run(values as Options, positionals);
   // Token id lists read best on one line; objects read best indented.
   const compact = (values as Options).json || (Array.isArray(result) && result.every((item) => typeof item === 'number'));
@@ -48,7 +48,9 @@ function parseCommandArgs(command: Command, args: string[]) {
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new ValidationError(`${(error as Error).message} Run with --help for the options.`);
+    // Node's message ends with a hint about positional arguments that does not apply here.
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    throw new ValidationError(`${message} Run with --help for the options.`);
   }
 }
 

@@ -74,8 +74,12 @@ function featureDimensionOf(output: TensorDeclaration): number {
   if (output.type !== 'float32') {
     throw new ValidationError(`The model output "${output.name}" has element type ${output.type}, but embeddings are float32.`);
   }
-  if (output.shape.length < 2) {
-    throw new ValidationError(`The model output "${output.name}" has shape ${shape}, but an embedding output needs a batch dimension and a feature dimension.`);
+  // A pooled CNN feature may keep its 1 x 1 spatial axes; anything else with more axes is a feature map or an image, not an embedding.
+  const trailingOnes = output.shape.slice(2).every((dim) => dim === 1);
+  if (output.shape.length < 2 || !trailingOnes) {
+    throw new ValidationError(
+      `The model output "${output.name}" has shape ${shape}, but an embedding output is [batch, features] (or [batch, features, 1, 1]). Pick the output that holds the pooled feature.`,
+    );
   }
 
   let featureDimension = 1;

@@ -17,9 +17,8 @@ const executionProviderChoices: readonly ExecutionProviderChoice[] = ['auto', 'c
 const cudaProviderFiles = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
 
 export const cudaInstallHint =
-  'Install it on Linux x64 with an NVIDIA driver, CUDA 12 and cuDNN 9 by running ' +
-  '"ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install" from the app folder ' +
-  '(it downloads the provider from NuGet, so it needs network access), then restart the app.';
+  'Install it on Linux x64 with an NVIDIA driver, CUDA 12 and cuDNN 9 by running "npm run install:cuda" in the app folder ' +
+  '(it runs onnxruntime-node\'s install script, which downloads the provider, so it needs network access), then restart the app.';
 
 let cachedProviders: ExecutionProvider[] | undefined;
 

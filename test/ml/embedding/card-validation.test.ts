@@ -53,6 +53,12 @@ describe('validateCard', () => {
     expect(() => validateCard(osnetCard, declared)).toThrow(/symbolic dimension "features"/);
   });
 
+  it('rejects an image-shaped output', () => {
+    const declared = { ...osnetDeclared, outputs: [{ name: 'output', type: 'float32', shape: [1, 3, 64, 64] }] };
+
+    expect(() => validateCard(osnetCard, declared)).toThrow(/shape \[1, 3, 64, 64\].*\[batch, features\]/);
+  });
+
   it('accepts any size for symbolic dimensions', () => {
     const declared = withInputShape(['batch', 3, 'height', 'width']);
 

@@ -103,7 +103,7 @@ describe('embedDataset', () => {
     const attempt = embedDataset(workspace.db, { datasetId, modelId: model.modelId, executionProvider: 'cuda' }, silentProgress());
 
     await expect(attempt).rejects.toThrow(NotSupportedError);
-    await expect(attempt).rejects.toThrow(/CUDA execution provider is not available.*ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    await expect(attempt).rejects.toThrow(/CUDA execution provider is not available.*npm run install:cuda/);
   });
 
   it('unknown dataset is not found', async () => {
