@@ -21,6 +21,7 @@ export interface JobEvents {
  */
 export class JobRunner {
   private readonly controllers = new Map<number, AbortController>();
+  private readonly runningParams = new Map<number, { kind: string; params: unknown }>();
 
   constructor(
     private readonly db: Db,
@@ -31,6 +32,7 @@ export class JobRunner {
     const jobId = this.insertJob(kind, params);
     const controller = new AbortController();
     this.controllers.set(jobId, controller);
+    this.runningParams.set(jobId, { kind, params });
     log.info('job started', { jobId, kind });
     const started = performance.now();
 
@@ -46,6 +48,7 @@ export class JobRunner {
       throw error;
     } finally {
       this.controllers.delete(jobId);
+      this.runningParams.delete(jobId);
     }
   }
 
@@ -55,6 +58,15 @@ export class JobRunner {
     controller.abort();
     log.info('job cancellation requested', { jobId });
     return true;
+  }
+
+  /** Running jobs whose parameters name the dataset, such as an embedding or evaluation of it. */
+  runningForDataset(datasetId: number): { jobId: number; kind: string }[] {
+    const jobs: { jobId: number; kind: string }[] = [];
+    for (const [jobId, { kind, params }] of this.runningParams) {
+      if ((params as { datasetId?: unknown } | null)?.datasetId === datasetId) jobs.push({ jobId, kind });
+    }
+    return jobs;
   }
 
   list(limit: number): JobSummary[] {

@@ -1,6 +1,7 @@
 import { saveExecutionProvider, type AppContext } from '../../app-context';
 import { deleteDataset, getIdentity, importDataset, listDatasets, listIdentities, readImageDataUrl, updateAttribute } from '../../datasets';
 import { schemaVersion } from '../../db/workspace';
+import { ConflictError, NotFoundError } from '../../errors';
 import { embedDataset } from '../../ml/embedding';
 import { inspectModel, listModels, registerModel } from '../../ml/models';
 import { availableExecutionProviders, resolveExecutionProvider } from '../../ml/runtime';
@@ -22,6 +23,11 @@ export const apiHandlers: ApiHandlers = {
   'datasets.list': (_input, context) => listDatasets(context.db),
   'datasets.import': (input, context) => context.jobs.run('import', input, (progress) => importDataset(context.db, input, progress)),
   'datasets.delete': (input, context) => {
+    const running = context.jobs.runningForDataset(input.datasetId);
+    if (running.length > 0) {
+      const jobs = running.map((job) => `${job.kind} job ${job.jobId}`).join(', ');
+      throw new ConflictError(`Dataset ${input.datasetId} is in use by the running ${jobs}. Cancel it or wait for it to finish, then delete the dataset.`);
+    }
     deleteDataset(context.db, input.datasetId);
     return { ok: true as const };
   },
@@ -44,7 +50,12 @@ export const apiHandlers: ApiHandlers = {
   ...promptHandlers,
 
   'jobs.list': (input, context) => context.jobs.list(input.limit),
-  'jobs.cancel': (input, context) => ({ cancelled: context.jobs.cancel(input.jobId) }),
+  'jobs.cancel': (input, context) => {
+    if (!context.jobs.cancel(input.jobId)) {
+      throw new NotFoundError(`No running job has id ${input.jobId}; it may have finished already. List jobs to see their status.`);
+    }
+    return { cancelled: true };
+  },
   'settings.setExecutionProvider': (input, context) => {
     resolveExecutionProvider(input.executionProvider);
     saveExecutionProvider(context, input.executionProvider);
