@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../main/db/workspace';
 import type { PromptRecord } from '../../main/prompts/api-schemas';
@@ -61,6 +62,23 @@ function freshCopy() {
 }
 
 describe('prompt export', () => {
+  it('rejects a folder as the output file', () => {
+    const { db, dataset } = populatedWorkspace();
+    const folder = tempDir('exchange-folder');
+
+    expect(() => exportPrompts(db, dataset.datasetId, 'csv', folder)).toThrow(/is a folder; pass the path of the file to write/);
+    expect(readdirSync(folder)).toEqual([]);
+    db.close();
+  });
+
+  it('rejects a missing output folder', () => {
+    const { db, dataset } = populatedWorkspace();
+    const file = `${tempDir('exchange-missing')}/absent/prompts.csv`;
+
+    expect(() => exportPrompts(db, dataset.datasetId, 'csv', file)).toThrow(/folder .*absent does not exist/);
+    db.close();
+  });
+
   it('lists every prompt kind and review', () => {
     const { db, dataset } = populatedWorkspace();
 
