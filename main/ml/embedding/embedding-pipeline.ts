@@ -55,7 +55,10 @@ export async function runEmbeddingPipeline(options: PipelineOptions): Promise<Pi
 
     const batch = items.slice(start, start + options.imagesPerRequest);
     const task: Promise<void> = pool
-      .embed(batch.map((item) => item.source))
+      .embed(
+        batch.map((item) => item.source),
+        batch.map((item) => item.imageHash),
+      )
       .then(
         (features) => {
           try {

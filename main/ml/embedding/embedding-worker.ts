@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
@@ -50,7 +51,7 @@ async function start(): Promise<void> {
 }
 
 port.on('message', (request: EmbedRequest) => {
-  const inputs = preprocessBatch(request.sources);
+  const inputs = preprocessBatch(request.sources, request.expectedHashes);
   // The failure is reported when the request's turn comes. This only keeps it from counting as unhandled.
   inputs.catch(() => {});
   inferenceChain = inferenceChain.then(() => answer(request, inputs));
@@ -67,13 +68,27 @@ async function answer(request: EmbedRequest, inputs: Promise<Float32Array>): Pro
   }
 }
 
-async function preprocessBatch(sources: ImageSource[]): Promise<Float32Array> {
+async function preprocessBatch(sources: ImageSource[], expectedHashes: (string | null)[] = []): Promise<Float32Array> {
   const batch = new Float32Array(sources.length * imageSize);
   await Promise.all(
     sources.map(async (source, index) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = readSource(source);
+      } catch (error) {
+        throw new SourceFailure(index, error as Error);
+      }
+      const expectedHash = expectedHashes[index];
+      if (expectedHash && createHash('sha256').update(bytes).digest('hex') !== expectedHash) {
+        throw new SourceFailure(
+          index,
+          new DatasetFormatError(`The image file ${String(source)} changed since it was imported (its content hash differs). Import the dataset again to pick up the change.`),
+        );
+      }
+
       let decoded: DecodedImage;
       try {
-        decoded = await decodeImage(readSource(source));
+        decoded = await decodeImage(bytes);
       } catch (error) {
         throw new SourceFailure(index, describeDecodeFailure(source, error));
       }

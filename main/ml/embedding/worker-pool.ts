@@ -61,7 +61,7 @@ export class EmbeddingWorkerPool {
   }
 
   /** Embeds the images in one worker and returns their features, row-major in source order. */
-  embed(sources: ImageSource[]): Promise<Float32Array> {
+  embed(sources: ImageSource[], expectedHashes?: (string | null)[]): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new InternalError('The embedding worker pool is closed. Start a new one.'));
     const alive = this.slots.filter((candidate) => candidate.alive);
     if (alive.length === 0) return Promise.reject(new InternalError('Every embedding worker of the pool has exited. Start a new pool.'));
@@ -73,7 +73,7 @@ export class EmbeddingWorkerPool {
 
     return new Promise((resolve, reject) => {
       slot.pending.set(requestId, { imageCount: sources.length, resolve, reject });
-      slot.worker.postMessage({ kind: 'embed', requestId, sources });
+      slot.worker.postMessage({ kind: 'embed', requestId, sources, expectedHashes });
     });
   }
 

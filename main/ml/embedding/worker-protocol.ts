@@ -24,6 +24,8 @@ export interface EmbedRequest {
   kind: 'embed';
   requestId: number;
   sources: ImageSource[];
+  /** sha256 (hex) of each source file as imported, or null where unknown; a file whose bytes differ is rejected. */
+  expectedHashes?: (string | null)[];
 }
 
 export type WorkerReply =

@@ -99,6 +99,19 @@ describe('embedDataset', () => {
     expect(countEmbeddings() - rowsBefore).toBe(2);
   });
 
+  it('rejects a file changed since import', async () => {
+    const names = dukeFileNames('query', 16).slice(14);
+    const rootDir = join(workspace.directory, 'changed');
+    mkdirSync(join(rootDir, 'query'), { recursive: true });
+    for (const name of names) copyFileSync(join(dukeRoot, 'query', name), join(rootDir, 'query', name));
+    const { datasetId: changed } = await insertDukeImages(workspace.db, { query: names }, { rootDir });
+    copyFileSync(join(dukeRoot, 'query', names[0]), join(rootDir, 'query', names[1]));
+
+    const attempt = embedDataset(workspace.db, { datasetId: changed, modelId: model.modelId }, silentProgress());
+
+    await expect(attempt).rejects.toThrow(new RegExp(`${names[1]} changed since it was imported.*Import the dataset again`));
+  });
+
   it.skipIf(availableExecutionProviders().includes('cuda'))('cuda request fails clearly', async () => {
     const attempt = embedDataset(workspace.db, { datasetId, modelId: model.modelId, executionProvider: 'cuda' }, silentProgress());
 
