@@ -11,7 +11,7 @@ export interface AdamWConfig {
   epsilon?: number;
   /** Decoupled weight decay (Loshchilov and Hutter 2019), applied only to parameters marked for decay. */
   weightDecay?: number;
-  /** Parameters with more elements are updated in row blocks of about this size; 0 (the default) turns blocking off. */
+  /** Parameters with more elements are updated in row blocks of about this size; 0 turns blocking off. */
   chunkElements?: number;
 }
 
@@ -96,21 +96,19 @@ function chunkSizes(shape: readonly number[], chunkElements: number): number[] |
  * lr sqrt(b2)/b1 * m / (sqrt(v) + eps sqrt(b2)), so per element it needs
  * no extra passes for the corrections; step-wide factors are scalars.
  *
- * The update is memory-bound: 13 elementwise ops per element. Parameters
- * larger than `chunkElements` can be updated in row blocks whose
- * intermediates stay in the CPU cache, with m and v stored per block
+ * The update is memory-bound: about a dozen elementwise passes per element.
+ * Parameters larger than `chunkElements` are therefore updated in row blocks
+ * whose intermediates stay in the CPU cache, with m and v stored per block
  * ('adamw/m/<name>/<block>') and only the parameter and its gradient split.
- * Blocking is off by default because it multiplies the number of small ops,
- * and each op that onnxruntime splits over its pool threads has to wake
- * them when they do not spin. On 2 non-spinning threads of a 2-core x86-64
- * machine, the transformer head of bench/training.ts took 14 to 16% less
- * time per step with whole tensors than with 65536-element blocks at a load
- * average near 3. Blocks took less CPU time, though, and were up to 18% faster
- * when other processes kept both cores busy (load average 5 to 7).
+ * Whole tensors need fewer wake-ups of non-spinning pool threads, but in
+ * interleaved runs of the bench/training.ts head on 2 threads of a busy
+ * 2-core x86-64 machine, 65536-element blocks always took less CPU time and
+ * were faster in 10 of 15 comparisons, by up to 18%. Whole tensors won the
+ * other 5 by up to 16%.
  */
 export function buildAdamW(graph: GraphBuilder, parameters: readonly OptimizedParameter[], scalars: StepScalars, config: AdamWConfig): OptimizerResult {
   const weightDecay = config.weightDecay ?? 0.01;
-  const chunkElements = config.chunkElements ?? 0;
+  const chunkElements = config.chunkElements ?? 65536;
 
   return graph.scope('adamw', () => {
     const factors = adamWFactors(graph, scalars, config);
