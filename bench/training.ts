@@ -174,8 +174,8 @@ async function measureMatMul(rows: number, width: number, repeats: number): Prom
 // kernels of onnxruntime 1.31 on 2 cores. The 3-token step's matrix products are 7.4 GFLOP, which
 // take 42 ms at 175 GFLOP/s, the best plain-MatMul rate recorded for this machine; 1 token's are
 // 2.6 GFLOP (15 ms). AdamW runs 13 elementwise kernels over 6.67 M float32 parameters, about
-// 770 MB of memory traffic per step, and took 39 ms in a 2-thread profile of the 1-token step
-// (load average 2.4, about 20 GB/s). A fused one-pass update would move 187 MB, but neither ONNX
+// 770 MB of memory traffic per step, and took 39 to 53 ms in 2-thread profiles of the 1-token
+// step (load averages 2.4 to 4.5). A fused one-pass update would move 187 MB, but neither ONNX
 // nor onnxruntime's CPU contrib ops have one. The 80 MB state copy after each run took about
 // 30 ms at load averages 2 to 5, a quarter of that per step at 4 steps per run.
 /**
