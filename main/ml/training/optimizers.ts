@@ -100,11 +100,11 @@ function chunkSizes(shape: readonly number[], chunkElements: number): number[] |
  * Parameters larger than `chunkElements` are therefore updated in row blocks
  * whose intermediates stay in the CPU cache, with m and v stored per block
  * ('adamw/m/<name>/<block>') and only the parameter and its gradient split.
- * Whole tensors need fewer wake-ups of non-spinning pool threads, but in
- * interleaved runs of the bench/training.ts head on 2 threads of a busy
- * 2-core x86-64 machine, 65536-element blocks always took less CPU time and
- * were faster in 10 of 15 comparisons, by up to 18%. Whole tensors won the
- * other 5 by up to 16%.
+ * Whole tensors need fewer wake-ups of non-spinning pool threads. Still,
+ * 65536-element blocks always took less CPU time in interleaved runs of the
+ * bench/training.ts head on 2 threads of a busy 2-core x86-64 machine. They
+ * were faster in 10 of 15 comparisons, by up to 18%, and whole tensors won
+ * the other 5 by up to 16%.
  */
 export function buildAdamW(graph: GraphBuilder, parameters: readonly OptimizedParameter[], scalars: StepScalars, config: AdamWConfig): OptimizerResult {
   const weightDecay = config.weightDecay ?? 0.01;
