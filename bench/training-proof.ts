@@ -4,7 +4,7 @@ import { exportInferenceModel } from '../main/ml/training/export';
 import { PkSampler } from '../main/ml/training/pk-sampler';
 import { buildProjectionHeadInference, buildProjectionHeadStep, type ProjectionHeadOptions } from '../main/ml/training/projection-head';
 import { warmupCosineSchedule } from '../main/ml/training/schedules';
-import { createTensor, StepSession } from '../main/ml/training/step-session';
+import { createTensor, StepSession } from '../main/ml/runtime/step-session';
 import { Trainer } from '../main/ml/training/trainer';
 import { computeDukeFeatures, listDukeImages, toLabelledSet, type DukeSplit } from '../test/helpers/duke-features';
 

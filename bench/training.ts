@@ -12,7 +12,7 @@ import type { OptimizerConfig } from '../main/ml/training/optimizers';
 import { buildProjectionHeadStep } from '../main/ml/training/projection-head';
 import { writeSafetensors, type NamedTensor } from '../main/ml/training/safetensors';
 import { buildTrainingStep, learningRateInput, stepInput, type TrainingStep } from '../main/ml/training/step-graph';
-import { createTensor, StepSession, type OrtTensor } from '../main/ml/training/step-session';
+import { createTensor, StepSession, type OrtTensor } from '../main/ml/runtime/step-session';
 import { Trainer } from '../main/ml/training/trainer';
 
 /**

@@ -5,7 +5,7 @@ import { chainTrainingSteps, subStepName } from './chained-steps';
 import { SeededRandom } from './random';
 import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors';
 import { learningRateInput, stepInput, type CarriedState, type TrainingStep } from './step-graph';
-import { createTensor, StepSession, type ExecutionProvider, type OrtTensor, type StepSessionOptions } from './step-session';
+import { createTensor, StepSession, type ExecutionProvider, type OrtTensor, type StepSessionOptions } from '../runtime/step-session';
 
 const log = createLogger('Trainer');
 

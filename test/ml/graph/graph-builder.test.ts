@@ -6,7 +6,7 @@ import { serializeGraph } from '../../../main/ml/graph/serialize';
 import { add, matMul, relu } from '../../../main/ml/ops';
 import { opTypes } from '../../../main/ml/ops/op-types';
 import { opDefinitions } from '../../../main/ml/ops/registry';
-import { createTensor, StepSession } from '../../../main/ml/training/step-session';
+import { createTensor, StepSession } from '../../../main/ml/runtime/step-session';
 
 interface DecodedGraph {
   node: { op_type: string; name: string }[];

@@ -6,7 +6,7 @@ import { serializeGraph } from '../../../main/ml/graph/serialize';
 import type { Tensor } from '../../../main/ml/graph/tensor';
 import { gradients, mul, reduceSum } from '../../../main/ml/ops';
 import { SeededRandom } from '../../../main/ml/training/random';
-import { createTensor, StepSession } from '../../../main/ml/training/step-session';
+import { createTensor, StepSession } from '../../../main/ml/runtime/step-session';
 
 /** One graph input of a check: random values in `range` unless `values` are given. */
 export interface CheckInput {

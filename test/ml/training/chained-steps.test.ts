@@ -11,7 +11,7 @@ import { linear, type LayerContext } from '../../../main/ml/training/layers';
 import { buildProjectionHeadStep } from '../../../main/ml/training/projection-head';
 import { SeededRandom } from '../../../main/ml/training/random';
 import { buildTrainingStep, learningRateInput, stepInput } from '../../../main/ml/training/step-graph';
-import { createTensor, type OrtTensor } from '../../../main/ml/training/step-session';
+import { createTensor, type OrtTensor } from '../../../main/ml/runtime/step-session';
 import { Trainer } from '../../../main/ml/training/trainer';
 
 /** Builds a float32 two-layer model with dropout, AdamW in row blocks and clipping, so every kind of carried state is present. */

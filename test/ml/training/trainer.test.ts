@@ -12,7 +12,7 @@ import { SeededRandom } from '../../../main/ml/training/random';
 import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../../main/ml/training/safetensors';
 import { warmupCosineSchedule, warmupStepSchedule } from '../../../main/ml/training/schedules';
 import { buildTrainingStep } from '../../../main/ml/training/step-graph';
-import { createTensor, StepSession } from '../../../main/ml/training/step-session';
+import { createTensor, StepSession } from '../../../main/ml/runtime/step-session';
 import { Trainer } from '../../../main/ml/training/trainer';
 
 const temporaryDirectory = mkdtempSync(join(tmpdir(), 'trainer-test-'));

@@ -1,7 +1,11 @@
-// TODO: move session creation behind the runtime module in main/ml/runtime, the app's single door to onnxruntime-node.
+/**
+ * Sessions for graphs built by the training engine (training steps and exported models).
+ * They keep onnxruntime tensors, so a training step's outputs feed the next step without a copy.
+ */
 import * as ort from 'onnxruntime-node';
 import { ExternalServiceError, NotSupportedError } from '../../errors';
 import { createLogger } from '../../log';
+import { availableExecutionProviders } from './execution-providers';
 import type { AnyTypedArray, DataType } from '../graph/dtype';
 
 const log = createLogger('StepSession');
@@ -33,6 +37,11 @@ export class StepSession {
     const preferred = options.executionProviders ?? ['cpu'];
     for (const provider of preferred) {
       if (provider === 'cpu') break;
+      if (!availableExecutionProviders().includes(provider)) {
+        // Trying anyway would only make onnxruntime print a load failure for the provider library.
+        log.warn('execution provider not installed, trying the next one', { provider });
+        continue;
+      }
       try {
         return new StepSession(await ort.InferenceSession.create(model as Uint8Array, sessionOptions(provider, options)), provider);
       } catch (error) {
