@@ -27,6 +27,7 @@ function createWindow(): BrowserWindow {
     width: 1400,
     height: 900,
     title: 'MP-ReID Workstation',
+    icon: join(projectRoot, 'resources', 'icon.png'),
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
