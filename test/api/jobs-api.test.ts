@@ -59,6 +59,16 @@ describe('datasets.delete', () => {
   });
 });
 
+describe('embeddings.run', () => {
+  it('refuses a second embedding of a busy dataset', async () => {
+    const datasetId = insertDataset('busy');
+    const finish = holdJobOn(datasetId);
+
+    await expect(dispatch('embeddings.run', { datasetId, modelId: 1 })).rejects.toThrow(/Embedding job 1 is already running on dataset/);
+    await finish();
+  });
+});
+
 describe('jobs.cancel', () => {
   it('reports an unknown job as not found', async () => {
     await expect(dispatch('jobs.cancel', { jobId: 99_999 })).rejects.toThrow(/No running job has id 99999/);

@@ -40,10 +40,15 @@ export const apiHandlers: ApiHandlers = {
   'models.register': (input, context) => registerModel(context.db, input),
   'models.list': (_input, context) => listModels(context.db),
 
-  'embeddings.run': (input, context) =>
-    context.jobs.run('embed', input, (progress) =>
+  'embeddings.run': (input, context) => {
+    const running = context.jobs.runningForDataset(input.datasetId).find((job) => job.kind === 'embed');
+    if (running) {
+      throw new ConflictError(`Embedding job ${running.jobId} is already running on dataset ${input.datasetId}. Wait for it or cancel it before starting another.`);
+    }
+    return context.jobs.run('embed', input, (progress) =>
       embedDataset(context.db, { ...input, executionProvider: input.executionProvider ?? context.settings.executionProvider }, progress),
-    ),
+    );
+  },
   'search.run': (input, context) => runSearch(input, context),
   'evaluation.run': (input, context) => runEvaluation(input, context),
 
