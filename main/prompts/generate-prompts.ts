@@ -174,7 +174,7 @@ async function generateWithChat(db: Db, targets: Target[], report: GenerationRep
   });
 }
 
-/** The running counts a progress bar shows beside done / total while chat replies arrive. */
+/** Describes the running counts that a progress bar shows beside done / total while chat replies arrive. */
 function describeRunningTotals(report: GenerationReport, settings: ChatSettings): string {
   const tokens = report.promptTokens + report.completionTokens;
   const cost = estimateCost(report, settings);

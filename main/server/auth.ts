@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 /** Name of the cookie that carries the token for page assets and the WebSocket. */
 export const tokenCookieName = 'mpreid_token';
 
-/** A fresh 192-bit token, URL-safe, made once per server start. */
+/** Creates a random 192-bit URL-safe token; the server makes one per start. */
 export function createToken(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -16,7 +16,7 @@ export function tokensMatch(expected: string, candidate: string | undefined | nu
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request presents: the Authorization header, then the cookie, then `?token=`. */
+/** Returns the token a request presents: the Authorization header, then the cookie, then `?token=`. */
 export function presentedToken(request: IncomingMessage, url: URL): string | null {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();

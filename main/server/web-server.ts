@@ -11,7 +11,7 @@ import { serveStaticFile } from './static-files';
 
 const log = createLogger('WebServer');
 
-/** Logs rejected requests at most once per interval, with how many there were, so a flood cannot flood the log. */
+/** Logs rejected requests as one line per 10 s with their count, so repeated bad requests cannot fill the log. */
 const rejections = (() => {
   const intervalMs = 10_000;
   let count = 0;
@@ -175,7 +175,7 @@ function parseRequestUrl(target: string | undefined, port: number): URL | null {
   }
 }
 
-/** A request body over the size limit; answered with 413. */
+/** A request body over the size limit, which gets status 413. */
 class BodyTooLargeError extends Error {}
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -1,11 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, imageUrls, startOpenAiTestServer, userText, type OpenAiTestServer, type ReceivedRequest, type TestReply } from '../helpers/openai-test-server';
 import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
 import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
+import { launchChromium } from './launch-chromium';
 import { ensureWebBuild } from './web-build';
 
 const attributeFile = join(repoRoot, '../shared/data/attributes/duke_attribute.mat');
@@ -70,10 +71,7 @@ beforeAll(async () => {
   const report = await callApi<{ datasetId: number }>('datasets.import', { datasetDir: subset.rootDir, attributesFile: attributeFile });
   datasetId = report.datasetId;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (error) => scriptErrors.push(error.message));

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
 import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
+import { launchChromium } from './launch-chromium';
 import { ensureWebBuild } from './web-build';
 
 const modelPath = join(repoRoot, '../shared/data/models/osnet_x0_25_msmt17.onnx');
@@ -29,10 +30,7 @@ beforeAll(async () => {
   subset = buildDukeSubset(join(tempDir, 'duke-subset'));
   server = await startServeProcess(join(tempDir, 'workflow.mpreid'));
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(60_000);
   page.on('pageerror', (error) => scriptErrors.push(error.message));

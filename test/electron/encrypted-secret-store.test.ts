@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EncryptedFileSecretStore, type StringCipher } from '../../main/electron/encrypted-secret-store';
 
-/** Stands in for the OS keychain: reverses the bytes, so the file never holds the plain text. */
+/** Stands in for the OS keychain. It reverses the bytes, so the file never contains the plain text. */
 function reversingCipher(available = true): StringCipher {
   return {
     isEncryptionAvailable: () => available,

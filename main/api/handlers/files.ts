@@ -28,7 +28,12 @@ export function browseFiles(input: ApiParsedInput<'files.browse'>): ApiOutput<'f
     entries.push({ name: entry.name, path: join(path, entry.name), kind: isFolder ? 'folder' : 'file' });
   }
 
-  entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1));
+  entries.sort(foldersFirstByName);
   const parent = dirname(path);
   return { path, parent: parent === path ? null : parent, entries, truncated };
+}
+
+function foldersFirstByName(a: { kind: string; name: string }, b: { kind: string; name: string }): number {
+  if (a.kind !== b.kind) return a.kind === 'folder' ? -1 : 1;
+  return a.name.localeCompare(b.name);
 }

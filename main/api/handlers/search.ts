@@ -35,8 +35,7 @@ export async function runSearch(input: ApiParsedInput<'search.run'>, context: Ap
 
   const results: RankedImage[] = ranked.map((item, position) => {
     const image = gallery[item.galleryIndex];
-    const match = query ? (image.personId === query.personId ? 'true' : 'false') : 'unknown';
-    return { ...image, rank: position + 1, distance: item.distance, match };
+    return { ...image, rank: position + 1, distance: item.distance, match: matchOf(image.personId, query?.personId ?? null) };
   });
   return {
     query: { imageId: query?.imageId ?? null, personId: query?.personId ?? null, cameraId: query?.cameraId ?? null },
@@ -44,6 +43,12 @@ export async function runSearch(input: ApiParsedInput<'search.run'>, context: Ap
     results,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+/** A dropped image has no identity, so whether a result matches it is unknown. */
+function matchOf(galleryPersonId: number, queryPersonId: number | null): RankedImage['match'] {
+  if (queryPersonId === null) return 'unknown';
+  return galleryPersonId === queryPersonId ? 'true' : 'false';
 }
 
 function decodeDataUrl(dataUrl: string): Uint8Array {

@@ -2,7 +2,7 @@ import type { ImageRef, Split } from '../schemas';
 import type { Db } from '../../db/workspace';
 import { NotFoundError, ValidationError } from '../../errors';
 
-/** The images of one split of a dataset, in image id order, with their identity and camera. */
+/** Lists the images of one split of a dataset in image id order, with their identity and camera. */
 export function splitImages(db: Db, datasetId: number, split: Split): ImageRef[] {
   return db
     .prepare(

@@ -74,7 +74,7 @@ function featureDimensionOf(output: TensorDeclaration): number {
   if (output.type !== 'float32') {
     throw new ValidationError(`The model output "${output.name}" has element type ${output.type}, but embeddings are float32.`);
   }
-  // A pooled CNN feature may keep its 1 x 1 spatial axes; anything else with more axes is a feature map or an image, not an embedding.
+  // A pooled CNN feature may keep its 1 x 1 spatial axes. Any other output with more axes is a feature map or an image.
   const trailingOnes = output.shape.slice(2).every((dim) => dim === 1);
   if (output.shape.length < 2 || !trailingOnes) {
     throw new ValidationError(
