@@ -19,6 +19,7 @@ import {
   tensorDeclarationSchema,
 } from './schemas';
 import * as promptSchemas from '../prompts/api-schemas';
+import { trainingContractEntries } from './training-contract';
 
 /**
  * The one API contract. Electron IPC (preload), the local web server and the
@@ -264,6 +265,8 @@ export const apiContract = {
     promptSchemas.vqaRunInput,
     promptSchemas.vqaReportSchema,
   ),
+
+  ...trainingContractEntries,
 
   'jobs.list': method('Recent jobs, newest first.', z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.array(jobSummarySchema)),
   'jobs.cancel': method('Asks a running job to stop.', z.object({ jobId: idSchema }).strict(), z.object({ cancelled: z.boolean() })),

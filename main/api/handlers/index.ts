@@ -10,6 +10,7 @@ import { runEvaluation } from './evaluation';
 import { browseFiles } from './files';
 import { promptHandlers } from './prompts';
 import { runSearch } from './search';
+import { trainingHandlers } from './training';
 
 /** Each API method's implementation; the dispatcher validates input and output around them. */
 export const apiHandlers: ApiHandlers = {
@@ -53,6 +54,7 @@ export const apiHandlers: ApiHandlers = {
   'evaluation.run': (input, context) => runEvaluation(input, context),
 
   ...promptHandlers,
+  ...trainingHandlers,
 
   'jobs.list': (input, context) => context.jobs.list(input.limit),
   'jobs.cancel': (input, context) => {
