@@ -175,4 +175,58 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'training runs with their epochs and loss-curve steps',
+    sql: `
+      -- One MP-ReID training run. Its checkpoints and ONNX artifacts live in the
+      -- folder run_dir, which is <workspace file>.runs/<run id>/ next to the workspace.
+      CREATE TABLE training_runs (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        image_model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        preset TEXT NOT NULL,                 -- preset the configuration started from
+        config TEXT NOT NULL,                 -- JSON MpreidConfig, preset merged with overrides
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+        prompt_revisions TEXT NOT NULL,       -- JSON object: prompt id -> revision number trained on
+        code_version TEXT NOT NULL,           -- package version and git commit, or 'unknown'
+        vocabulary_path TEXT NOT NULL,        -- CLIP vocabulary the prompts were tokenized with
+        run_dir TEXT NOT NULL,
+        figures TEXT,                         -- JSON retrieval figures after the last evaluated epoch
+        baseline TEXT,                        -- JSON retrieval figures of the frozen features
+        features TEXT NOT NULL,               -- what the evaluated features were made of, in words
+        oracle INTEGER NOT NULL,              -- 1 when evaluation used prompts derived from identity labels
+        artifacts TEXT,                       -- JSON MpreidArtifacts of a succeeded run
+        search_model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+        job_id INTEGER,                       -- latest job that ran the run
+        error TEXT,                           -- JSON { code, message } of the last failure
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX training_runs_by_dataset ON training_runs (dataset_id);
+
+      CREATE TABLE training_epochs (
+        run_id INTEGER NOT NULL REFERENCES training_runs(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('stage1', 'stage2')),
+        epoch INTEGER NOT NULL,
+        losses TEXT NOT NULL,                 -- JSON object: loss term -> mean over the epoch
+        figures TEXT,                         -- JSON retrieval figures, null when not evaluated
+        seconds REAL NOT NULL,
+        PRIMARY KEY (run_id, stage, epoch)
+      ) WITHOUT ROWID;
+
+      -- Every optimizer step is kept: a long run has some tens of thousands of
+      -- rows of about 100 bytes, and readers reduce them to a bounded curve.
+      CREATE TABLE training_steps (
+        run_id INTEGER NOT NULL REFERENCES training_runs(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('stage1', 'stage2')),
+        step INTEGER NOT NULL,                -- 1-based within the stage
+        epoch INTEGER NOT NULL,
+        learning_rate REAL NOT NULL,
+        losses TEXT NOT NULL,                 -- JSON object: loss term -> value
+        PRIMARY KEY (run_id, stage, step)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
