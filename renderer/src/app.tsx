@@ -8,12 +8,14 @@ import { IdentitiesPage } from './pages/identities/identities-page';
 import { PromptsPage } from './pages/prompts/prompts-page';
 import { SearchPage } from './pages/search/search-page';
 import { SettingsPage } from './pages/settings/settings-page';
+import { TrainingPage } from './pages/training/training-page';
 
 const pages = {
   Datasets: DatasetsPage,
   Identities: IdentitiesPage,
   Prompts: PromptsPage,
   Search: SearchPage,
+  Training: TrainingPage,
   Evaluation: EvaluationPage,
   Settings: SettingsPage,
 } as const;
