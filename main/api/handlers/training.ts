@@ -1,21 +1,33 @@
 import { NotSupportedError } from '../../errors';
+import {
+  deleteTrainingRun,
+  exportRunTable,
+  getTrainingRun,
+  listPresets,
+  listTrainingRuns,
+  mpreidTrainer,
+  resumeTrainingRun,
+  searchByText,
+  startTrainingRun,
+} from '../../training';
 import type { ApiHandlers } from '../dispatcher';
 
 type TrainingMethod = 'training.presets' | 'training.start' | 'training.resume' | 'training.list' | 'training.get' | 'training.delete' | 'training.exportTable' | 'search.text' | 'attributes.heads.train';
 
-function notBuilt(method: string): never {
-  throw new NotSupportedError(`${method} is not available in this build yet.`);
-}
-
-// TODO: replace with the training-run service once it lands.
 export const trainingHandlers: Pick<ApiHandlers, TrainingMethod> = {
-  'training.presets': () => notBuilt('training.presets'),
-  'training.start': () => notBuilt('training.start'),
-  'training.resume': () => notBuilt('training.resume'),
-  'training.list': () => notBuilt('training.list'),
-  'training.get': () => notBuilt('training.get'),
-  'training.delete': () => notBuilt('training.delete'),
-  'training.exportTable': () => notBuilt('training.exportTable'),
-  'search.text': () => notBuilt('search.text'),
-  'attributes.heads.train': () => notBuilt('attributes.heads.train'),
+  'training.presets': () => listPresets(mpreidTrainer),
+  'training.start': (input, context) => startTrainingRun(context, mpreidTrainer, input),
+  'training.resume': (input, context) => resumeTrainingRun(context, mpreidTrainer, input.runId),
+  'training.list': (input, context) => listTrainingRuns(context.db, input.datasetId),
+  'training.get': (input, context) => getTrainingRun(context.db, input.runId),
+  'training.delete': async (input, context) => {
+    await deleteTrainingRun(context, input.runId);
+    return { ok: true as const };
+  },
+  'training.exportTable': (input, context) => exportRunTable(context.db, input),
+  'search.text': (input, context) => searchByText(context, input),
+  // TODO: call trainAttributeHeads from main/ml/attributes once it lands.
+  'attributes.heads.train': () => {
+    throw new NotSupportedError('attributes.heads.train is not available in this build yet.');
+  },
 };
