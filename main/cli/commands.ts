@@ -5,6 +5,7 @@ import { resolveExecutionProvider } from '../ml/runtime';
 import { loadClipTokenizer } from '../ml/tokenizer';
 import type { ImportReport } from '../api/schemas';
 import { openCliSession } from './session';
+import { trainCommand } from './train-command';
 
 /** A command's options as parsed by node:util parseArgs. */
 export type Options = Record<string, string | boolean | undefined>;
@@ -83,6 +84,8 @@ export const commands: Record<string, Command> = {
     },
     run: (options, positionals) => runPrompts(options, positionals),
   },
+
+  train: trainCommand,
 
   tokenize: {
     summary: 'Print the CLIP token ids of a text as a JSON array.',

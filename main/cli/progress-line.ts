@@ -40,7 +40,8 @@ export function formatProgress(event: JobProgress): string {
   const rate = event.ratePerSecond === null ? '' : ` ${event.ratePerSecond.toFixed(1)}/s`;
   const eta = event.etaSeconds === null ? '' : ` ${formatDuration(event.etaSeconds)} left`;
   const label = event.phase === event.kind ? event.kind : `${event.kind} ${event.phase}`;
-  return `${label} ${bar} ${event.done.toLocaleString('en-US')} / ${event.total.toLocaleString('en-US')}${rate}${eta}`;
+  const message = event.message ? `, ${event.message}` : '';
+  return `${label} ${bar} ${event.done.toLocaleString('en-US')} / ${event.total.toLocaleString('en-US')}${rate}${eta}${message}`;
 }
 
 function formatDuration(seconds: number): string {
