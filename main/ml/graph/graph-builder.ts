@@ -1,7 +1,7 @@
 import { ShapeError, ValidationError } from '../../errors';
 import type { NodeAttributes } from './attributes';
 import { staticSize, formatShape, type Shape } from './dims';
-import { toTypedArray, type AnyTypedArray, type DataType, type FloatDataType } from './dtype';
+import { allocateTypedArray, toTypedArray, type AnyTypedArray, type DataType, type FloatDataType } from './dtype';
 import { Tensor, type TensorKind } from './tensor';
 
 /** Opset of the default ONNX domain. 17 is the first with LayerNormalization; 18 takes reduce axes as inputs. */
@@ -124,7 +124,7 @@ export class GraphBuilder {
 
   /** Adds an unnamed constant, converting plain numbers to `dtype`. */
   constant(values: ArrayLike<number> | AnyTypedArray, dtype: DataType, shape: readonly number[]): Tensor {
-    const data = ArrayBuffer.isView(values) ? (values as AnyTypedArray) : toTypedArray(dtype, values as ArrayLike<number>);
+    const data = constantData(values, dtype);
     this.checkDataLength('constant', data.length, shape);
     const tensor = this.createTensor(this.temporaryName('const'), dtype, shape, 'constant');
     this.initializers.push({ tensor, data });
@@ -205,4 +205,10 @@ export class GraphBuilder {
       throw new ShapeError(`Tensor "${name}" has ${length} values but shape ${formatShape(shape)} needs ${expected}; pass data of the declared shape.`);
     }
   }
+}
+
+/** The values as a typed array of `dtype`; a typed array of another type is converted, since raw bytes are written as they are. */
+function constantData(values: ArrayLike<number> | AnyTypedArray, dtype: DataType): AnyTypedArray {
+  if (ArrayBuffer.isView(values) && values.constructor === allocateTypedArray(dtype, 0).constructor) return values as AnyTypedArray;
+  return toTypedArray(dtype, values instanceof BigInt64Array ? Array.from(values, Number) : (values as ArrayLike<number>));
 }

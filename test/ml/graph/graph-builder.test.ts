@@ -3,7 +3,7 @@ import { ShapeError, ValidationError } from '../../../main/errors';
 import { GraphBuilder } from '../../../main/ml/graph/graph-builder';
 import { decodeModelProto } from '../../../main/ml/graph/onnx-proto';
 import { serializeGraph } from '../../../main/ml/graph/serialize';
-import { add, matMul, relu } from '../../../main/ml/ops';
+import { add, gather, matMul, relu } from '../../../main/ml/ops';
 import { opTypes } from '../../../main/ml/ops/op-types';
 import { opDefinitions } from '../../../main/ml/ops/registry';
 import { createTensor, StepSession } from '../../../main/ml/runtime/step-session';
@@ -58,6 +58,18 @@ describe('GraphBuilder', () => {
     // [1,2,3] x W = [1 + 3, 2 - 3] = [4, -1]; plus bias 1 and relu.
     expect(Array.from(outputs.embedding.data as Float32Array)).toEqual([5, 0, 0, 1]);
     expect(outputs.embedding.dims).toEqual([2, 2]);
+  });
+
+  it('converts constant data of another typed array type', async () => {
+    const graph = new GraphBuilder('lookup');
+    const table = graph.constant(Int32Array.from([7, 8, 9]), 'int64', [3]);
+    const indices = graph.input('indices', 'int64', [2]);
+    graph.output(gather(table, indices, 0), 'picked');
+
+    const session = await StepSession.create(serializeGraph(graph, { parameters: 'initializers' }));
+    const outputs = await session.run({ indices: createTensor('int64', BigInt64Array.from([2n, 0n]), [2]) });
+    await session.release();
+    expect(Array.from(outputs.picked.data as BigInt64Array, Number)).toEqual([9, 7]);
   });
 
   it('prunes nodes outside the outputs', () => {
