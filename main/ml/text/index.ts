@@ -3,3 +3,4 @@ export { embedTokens, encodeTokenEmbeddings, validateTextOptions, type TextEncod
 export { huggingFaceName, textEncoderScope, textParameterName } from './text-weights';
 export { clipTextTensorShapes, loadClipTextWeights, type ClipTextWeights, type LoadClipTextOptions } from './clip-weights';
 export { buildTextEncoderInference, type TextEncoderSource } from './text-encoder-inference';
+export { downloadClipTextWeights, type DownloadClipTextOptions, type DownloadedWeights } from './download-clip-weights';
