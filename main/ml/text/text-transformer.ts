@@ -12,7 +12,11 @@ export type { TextEncoderWeights } from './text-weights';
 export interface TextTransformerOptions {
   /** Rows of the token embedding table (49408 for CLIP). */
   vocabularySize: number;
-  /** Tokens per sentence, start and end tokens included. CLIP uses 77, and a scratch model may use fewer. */
+  /**
+   * Tokens per sentence, start and end tokens included. CLIP uses 77. A
+   * pretrained encoder also runs with fewer (its first position embeddings),
+   * which gives the same features for sentences that fit and saves compute.
+   */
   contextLength: number;
   /** Width of the residual stream (512 for CLIP ViT-B/16). */
   width: number;

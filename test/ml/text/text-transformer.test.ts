@@ -78,6 +78,15 @@ describe('text encoder forward', () => {
     expect(maxDifference(features[2], features[3])).toBeGreaterThan(1e-3);
   });
 
+  it('shorter context keeps features', async () => {
+    // Causal attention makes positions before the end token independent of later ones, so cutting the context is exact.
+    const shortOptions = { ...smallOptions, contextLength: 6 };
+    const shortRows = rows.slice(0, 2).map((row) => row.slice(0, 6));
+    const full = await encode(smallOptions, weights, rows.slice(0, 2), [4, 5]);
+    const short = await encode(shortOptions, weights, shortRows, [4, 5]);
+    short.forEach((feature, i) => expect(maxDifference(feature, full[i]), `sentence ${i}`).toBeLessThan(1e-5));
+  });
+
   it('frozen encoder has no parameters', () => {
     const graph = new GraphBuilder('text');
     const context = contextFor(graph);
