@@ -22,3 +22,8 @@ export function removeRunDirectory(runDirectory: string): void {
 export function searchModelPathFor(runDirectory: string): string {
   return join(dirname(runDirectory), 'search-models', `run-${basename(runDirectory)}.onnx`);
 }
+
+/** Returns the folder of the attribute-head models trained for a workspace: `<workspace file>.attribute-heads/`. */
+export function attributeHeadsDirectoryFor(workspacePath: string): string {
+  return `${workspacePath}.attribute-heads`;
+}

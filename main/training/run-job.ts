@@ -12,7 +12,7 @@ import { countEpochs, getRunRecord, markRunStarted, saveRunFailure, saveRunInput
 import { toSummary, type TrainingRunSummary } from './run-views';
 import { registerSearchModel } from './search-model';
 import type { MpreidTrainer } from './trainer-port';
-import { createTrainingProgress } from './training-progress';
+import { recordingHooks } from './training-progress';
 import { loadTokenizer } from './vocabulary';
 
 const log = createLogger('Training');
@@ -88,8 +88,7 @@ async function trainAndRegister(context: AppContext, trainer: MpreidTrainer, run
   saveRunInputs(db, run.runId, { promptRevisions: loaded.promptRevisions, baseline });
   progress.update('prepare', 2, 2);
 
-  const trainingProgress = createTrainingProgress(db, run, loaded.data.train.imageIds.length, progress);
-  const outcome = await trainer.train(loaded.data, run.config, { runDirectory: run.runDirectory, progress: trainingProgress.reporter, hooks: trainingProgress.hooks });
+  const outcome = await trainer.train(loaded.data, run.config, { runDirectory: run.runDirectory, progress, hooks: recordingHooks(db, run.runId) });
 
   const provider = resolveExecutionProvider(run.config.executionProvider).provider;
   const searchModel = await registerSearchModel(db, run, outcome.artifacts, provider);

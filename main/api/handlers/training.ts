@@ -1,5 +1,6 @@
-import { NotSupportedError } from '../../errors';
+import { trainAttributeHeads } from '../../ml/attributes';
 import {
+  attributeHeadsDirectoryFor,
   deleteTrainingRun,
   exportRunTable,
   getTrainingRun,
@@ -26,8 +27,10 @@ export const trainingHandlers: Pick<ApiHandlers, TrainingMethod> = {
   },
   'training.exportTable': (input, context) => exportRunTable(context.db, input),
   'search.text': (input, context) => searchByText(context, input),
-  // TODO: call trainAttributeHeads from main/ml/attributes once it lands.
-  'attributes.heads.train': () => {
-    throw new NotSupportedError('attributes.heads.train is not available in this build yet.');
-  },
+  'attributes.heads.train': (input, context) =>
+    context.jobs.run('attribute-heads', input, async (progress) => {
+      const outputDir = attributeHeadsDirectoryFor(context.workspacePath);
+      const result = await trainAttributeHeads(context.db, { ...input, outputDir }, progress);
+      return { modelPath: result.modelPath, accuracy: result.accuracy, meanAccuracy: result.meanAccuracy, questionKeys: result.questionKeys };
+    }),
 };
