@@ -1,37 +1,21 @@
-import { availableParallelism } from 'node:os';
-import { CancelledError, InternalError } from '../errors';
+import { CancelledError } from '../errors';
 import { createLogger } from '../log';
-import { createSession, float32Tensor, type HostTensor, type ModelSession } from '../ml/runtime';
+import { float32Tensor, type HostTensor } from '../ml/runtime';
 import { buildNearestNeighbourModel, buildSquaredDistanceModel, modelNames } from './distance-models';
+import { loadSession } from './distance-sessions';
 
 const log = createLogger('Retrieval');
 
 /**
  * Upper bound on the distances of one block: 4 Mi float32 values, 16 MiB.
- * At most two blocks exist at once (one computed while the other is used),
- * so a 20,000-image gallery never needs its full query x gallery matrix.
+ * Only a few blocks exist at once, so a 20,000-image gallery never needs its
+ * full query x gallery matrix.
  */
 const blockValues = 4 * 1024 * 1024;
 
-const sessions = new Map<string, Promise<ModelSession>>();
-
-function loadSession(name: string, build: () => Uint8Array): Promise<ModelSession> {
-  let session = sessions.get(name);
-  if (!session) {
-    session = createSession(build(), {
-      provider: 'cpu',
-      intraOpThreads: availableParallelism(),
-      flushDenormals: false,
-      // Idle pool threads sleep instead of spinning, so they leave the cores to the JavaScript thread that ranks blocks.
-      allowSpinning: false,
-      label: `the ${name} model built for retrieval`,
-    }).catch((error: unknown) => {
-      sessions.delete(name);
-      throw new InternalError(`ONNX Runtime could not load the ${name} model built for retrieval: ${String(error)}.`, { cause: error });
-    });
-    sessions.set(name, session);
-  }
-  return session;
+/** Rows per block for a matrix of `columnCount` columns: as many as fit in one block, at least 1. */
+export function blockRowCount(rowCount: number, columnCount: number): number {
+  return Math.max(1, Math.min(rowCount, Math.floor(blockValues / columnCount)));
 }
 
 export interface DistanceBlock {
@@ -111,9 +95,11 @@ export async function forEachNeighbourBlock(
 
 /**
  * Runs `compute` on consecutive blocks of rows and `visit` on each result in
- * order. The next block is computed by ONNX Runtime's threads while `visit`
- * works on the current one. Throws CancelledError before the first block or
- * between blocks once `signal` is aborted.
+ * order. The next block is started before `visit` works on the current one,
+ * but onnxruntime-node runs a session on the calling thread, so on the main
+ * thread the two still take turns (see distance-worker-client.ts for a
+ * worker that overlaps them). Throws CancelledError before the first block
+ * or between blocks once `signal` is aborted.
  */
 async function forEachRowBlock<Block>(
   rows: Float32Array,
@@ -126,7 +112,7 @@ async function forEachRowBlock<Block>(
   if (rowCount === 0 || columnCount === 0) return;
   if (options.signal?.aborted) throw new CancelledError();
 
-  const rowsPerBlock = Math.max(1, Math.min(rowCount, Math.floor(blockValues / columnCount)));
+  const rowsPerBlock = blockRowCount(rowCount, columnCount);
   const start = (firstRow: number): { firstRow: number; block: Promise<Block> } => {
     const count = Math.min(rowsPerBlock, rowCount - firstRow);
     const rowTensor = float32Tensor(rows.subarray(firstRow * dimension, (firstRow + count) * dimension), [count, dimension]);

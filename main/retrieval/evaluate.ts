@@ -2,6 +2,7 @@ import type { RetrievalFigures } from '../api/schemas';
 import { ShapeError, ValidationError } from '../errors';
 import { createLogger } from '../log';
 import { forEachDistanceBlock } from './distance-blocks';
+import { forEachDistanceBlockInWorker } from './distance-worker-client';
 import { summarizeOutcomes } from './figures';
 import { checkLabelledSet, type LabelledSet } from './labelled-set';
 import { l2Normalize } from './normalize';
@@ -22,6 +23,12 @@ export interface EvaluationOptions {
   topPerQuery?: number;
   /** Also compute k-reciprocal re-ranked figures (k1 = 20, k2 = 6, lambda = 0.3). */
   rerank?: boolean;
+  /**
+   * Whether a worker thread computes distance blocks while this thread ranks
+   * the previous block (default true). With false, this thread computes and
+   * ranks in turn and needs no worker.
+   */
+  distancesInWorker?: boolean;
   signal?: AbortSignal;
   /** Reports distance-matrix rows done: queries, plus query + gallery + queries again when re-ranking. */
   onProgress?(done: number, total: number): void;
@@ -53,7 +60,8 @@ export interface Evaluation {
  * true match skipped, and mAP, mINP and CMC averaged over the valid queries.
  * Equal distances rank by ascending gallery index. The figures equal those of
  * sorting every distance row, but no row is sorted and the query x gallery
- * matrix is never held whole: at most two blocks of 16 MiB exist at once.
+ * matrix is never held whole: it is computed in blocks of at most 16 MiB, a
+ * worker thread computing the next blocks while this thread ranks one.
  * Throws CancelledError once `signal` is aborted, ShapeError or
  * ValidationError for malformed input, and ValidationError when no query has
  * a true match in another camera.
@@ -68,12 +76,14 @@ export async function evaluate(query: LabelledSet, gallery: LabelledSet, options
   log.info('evaluation started', { queries: queryCount, gallery: galleryCount, rerank: Boolean(options.rerank) });
 
   let stepStarted = performance.now();
+  const distancesInWorker = options.distancesInWorker ?? true;
   const run: RankingRun = {
     query,
     gallery,
-    queryUnit: l2Normalize(query.features, options.dimension),
-    galleryUnit: l2Normalize(gallery.features, options.dimension),
+    queryUnit: l2Normalize(query.features, options.dimension, { shared: distancesInWorker }),
+    galleryUnit: l2Normalize(gallery.features, options.dimension, { shared: distancesInWorker }),
     dimension: options.dimension,
+    distancesInWorker,
     signal: options.signal,
     reportProgress: (done) => options.onProgress?.(done, progressTotal),
   };
@@ -97,6 +107,7 @@ interface RankingRun {
   queryUnit: Float32Array;
   galleryUnit: Float32Array;
   dimension: number;
+  distancesInWorker: boolean;
   signal?: AbortSignal;
   /** Receives the number of distance-matrix rows done over all steps. */
   reportProgress(done: number): void;
@@ -129,7 +140,8 @@ async function rankQueries(run: RankingRun, topPerQuery: number, reranker: Reran
   let rerankedValues = new Float32Array(0);
   let rerankedKeys = new Int32Array(0);
 
-  await forEachDistanceBlock(run.queryUnit, run.galleryUnit, run.dimension, {
+  const forEachBlock = run.distancesInWorker ? forEachDistanceBlockInWorker : forEachDistanceBlock;
+  await forEachBlock(run.queryUnit, run.galleryUnit, run.dimension, {
     signal: run.signal,
     visit: (block) => {
       let values = block.squaredDistances;

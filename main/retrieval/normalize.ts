@@ -2,13 +2,14 @@ import { ShapeError, ValidationError } from '../errors';
 
 /**
  * Returns a copy of `features` (row-major, `dimension` columns) with every row
- * scaled to unit Euclidean length. Norms are accumulated in float64.
- * Throws ValidationError for a row with a non-finite value or a zero norm,
- * because such a row has no direction to compare.
+ * scaled to unit Euclidean length. Norms are accumulated in float64. With
+ * `shared`, the copy lives in a SharedArrayBuffer, which worker threads read
+ * without copying it. Throws ValidationError for a row with a non-finite
+ * value or a zero norm, because such a row has no direction to compare.
  */
-export function l2Normalize(features: Float32Array, dimension: number): Float32Array {
+export function l2Normalize(features: Float32Array, dimension: number, { shared = false } = {}): Float32Array {
   const rowCount = countRows(features, dimension, 'features');
-  const normalized = new Float32Array(features.length);
+  const normalized = shared ? new Float32Array(new SharedArrayBuffer(features.byteLength)) : new Float32Array(features.length);
 
   for (let row = 0; row < rowCount; row += 1) {
     const start = row * dimension;

@@ -145,6 +145,43 @@ describe('evaluate', () => {
     expect(result.plain).toEqual(reference.figures);
   });
 
+  it('worker and main thread agree', async () => {
+    const random = seededRandom(31);
+    const dimension = 16;
+    const centres = new Float32Array(40 * dimension).map(() => random() - 0.5);
+    const query = clusteredSet(random, centres, dimension, 120, 1.5, 6);
+    const gallery = clusteredSet(random, centres, dimension, 900, 1.5, 6);
+    const options = { dimension, worstQueries: 10, rerank: true };
+
+    const inWorker = await evaluate(query, gallery, options);
+    const onMainThread = await evaluate(query, gallery, { ...options, distancesInWorker: false });
+
+    expect(inWorker.plain).toEqual(onMainThread.plain);
+    expect(inWorker.reranked).toEqual(onMainThread.reranked);
+    expect(inWorker.perQuery).toEqual(onMainThread.perQuery);
+  });
+
+  it('cancel after first block', async () => {
+    // 70,000 gallery rows of 2 values make blocks of 59 queries, so 200 queries take 4 blocks.
+    const random = seededRandom(41);
+    const query = clusteredSet(random, new Float32Array([1, 0, 0, 1]), 2, 200, 0.5, 6);
+    const gallery = clusteredSet(random, new Float32Array([1, 0, 0, 1]), 2, 70_000, 0.5, 6);
+    const controller = new AbortController();
+    const reports: number[] = [];
+
+    const run = evaluate(query, gallery, {
+      dimension: 2,
+      signal: controller.signal,
+      onProgress: (done) => {
+        reports.push(done);
+        controller.abort();
+      },
+    });
+
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(reports).toEqual([59]);
+  });
+
   it('mismatched labels rejected', async () => {
     const gallery = labelled(arcFeatures(2), [[1, 1], [2, 1]]);
     const query = { features: new Float32Array([1, 0]), personIds: new Int32Array([1, 2]), cameraIds: new Int32Array([1]) };

@@ -1,0 +1,72 @@
+import { parentPort } from 'node:worker_threads';
+import { serializeError } from '../errors';
+import { createLogger } from '../log';
+import { float32Tensor, type HostTensor } from '../ml/runtime';
+import { buildSquaredDistanceModel, modelNames } from './distance-models';
+import { loadSession } from './distance-sessions';
+import { countRows } from './normalize';
+import type { DistanceWorkerReply, DistanceWorkerRequest, OpenRunRequest } from './distance-worker-protocol';
+
+/**
+ * Worker thread that computes squared-distance blocks for the main thread,
+ * so that the main thread ranks one block while ONNX Runtime computes the
+ * next. Requests run one at a time in arrival order.
+ */
+
+const port = parentPort!;
+const log = createLogger('DistanceWorker');
+
+interface Run {
+  request: OpenRunRequest;
+  /** Built by the run's first block. */
+  columnTensor: HostTensor | null;
+}
+
+const runs = new Map<number, Run>();
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (request: DistanceWorkerRequest) => {
+  // Open and close take effect at once, so a close also cancels the run's block requests still queued.
+  if (request.kind === 'open') {
+    // onnxruntime-node 1.31 rejects tensors over a SharedArrayBuffer, so shared matrices are copied here once.
+    const rows = privateCopy(request.rows);
+    const columns = privateCopy(request.columns);
+    runs.set(request.runId, { request: { ...request, rows, columns }, columnTensor: null });
+  } else if (request.kind === 'close') {
+    runs.delete(request.runId);
+  } else if (request.kind === 'stop') {
+    runs.clear();
+    queue = queue.then(() => process.exit(0));
+  } else {
+    queue = queue.then(() => computeBlock(request.runId, request.firstRow));
+  }
+});
+
+async function computeBlock(runId: number, firstRow: number): Promise<void> {
+  const run = runs.get(runId);
+  if (!run) return;
+
+  try {
+    const { rows, columns, dimension, rowsPerBlock } = run.request;
+    run.columnTensor ??= float32Tensor(columns, [countRows(columns, dimension, 'The column matrix'), dimension]);
+    const rowCount = Math.min(rowsPerBlock, countRows(rows, dimension, 'The row matrix') - firstRow);
+    const rowTensor = float32Tensor(rows.subarray(firstRow * dimension, (firstRow + rowCount) * dimension), [rowCount, dimension]);
+    const session = await loadSession('squared-distance', buildSquaredDistanceModel);
+    const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: run.columnTensor });
+
+    const squaredDistances = result[modelNames.squaredDistances].data as Float32Array;
+    reply({ kind: 'block', runId, firstRow, rowCount, squaredDistances }, [squaredDistances.buffer as ArrayBuffer]);
+  } catch (error) {
+    log.error('distance block failed', { runId, firstRow, error });
+    runs.delete(runId);
+    reply({ kind: 'failed', runId, error: serializeError(error) });
+  }
+}
+
+function privateCopy(matrix: Float32Array): Float32Array {
+  return matrix.buffer instanceof SharedArrayBuffer ? matrix.slice() : matrix;
+}
+
+function reply(message: DistanceWorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
