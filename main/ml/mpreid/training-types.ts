@@ -1,5 +1,5 @@
 import type { RetrievalFigures } from '../../api/schemas';
-import type { ExecutionProvider } from '../runtime';
+import type { ExecutionProviderChoice } from '../runtime';
 
 /** Explicit prompt kinds an MP-ReID run can align image features with; the implicit prompt is always used. */
 export interface ExplicitPromptKinds {
@@ -53,7 +53,10 @@ export interface MpreidConfig {
   identitiesPerBatch: number;
   imagesPerIdentity: number;
   lossWeights: LossWeights;
-  /** Learnable tokens of the implicit prompt "A photo of a X ... X person.". */
+  /**
+   * Learnable tokens of the implicit prompt "A photo of a X ... X person.".
+   * The dataset's implicit template decides; a run records the count it used.
+   */
   implicitTokens: number;
   /** Width of the joint image-text space. */
   jointWidth: number;
@@ -68,7 +71,7 @@ export interface MpreidConfig {
    * attributes: an oracle whose figures must be marked as such.
    */
   evaluationFeatures: 'image' | 'image-with-identity-prompts';
-  executionProvider: ExecutionProvider;
+  executionProvider: ExecutionProviderChoice;
 }
 
 /** Token ids of an identity's prompts, tokenized with CLIP's tokenizer; absent kinds are empty. */
@@ -96,6 +99,8 @@ export interface MpreidTrainingData {
   classes: number;
   /** Prompt tokens of each class, indexed by class. */
   prompts: IdentityPromptTokens[];
+  /** The dataset's implicit prompt, tokenized, and the positions of its learnable tokens (each written X). */
+  implicitTemplate: { tokens: number[]; learnablePositions: number[] };
   /** Query and gallery for evaluation after each epoch; absent when the dataset has none. */
   query?: FeatureSet;
   gallery?: FeatureSet;

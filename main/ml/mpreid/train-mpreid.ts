@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ValidationError } from '../../errors';
+import type { ProgressReporter } from '../../jobs/progress';
+import { createLogger } from '../../log';
+import { resolveExecutionProvider } from '../runtime';
+import { exportInferenceModel } from '../training/export';
+import { imageHeadGraph, textEncoderGraph } from './inference-graphs';
+import { usesExplicitPrompts } from './presets';
+import { batchSentenceCapacity, buildPromptTable, type PromptTable } from './prompt-table';
+import { readJournal } from './run-journal';
+import { runStage, type StageRun } from './stage-runner';
+import { buildStage1Step, buildStage2Step, type ModelSpec } from './stage-graphs';
+import { computeImplicitFeatures, evaluateImageHead } from './run-evaluation';
+import { stage1Batches, stage2Batches } from './training-batches';
+import { resolveTextSide } from './text-encoder-source';
+import type { MpreidConfig, MpreidHooks, MpreidOutcome, MpreidTrainingData } from './training-types';
+
+const log = createLogger('MP-ReID');
+
+export interface TrainOptions {
+  /** Folder of the run's checkpoints, journal and exported models; a folder with a journal is resumed. */
+  runDirectory: string;
+  progress: ProgressReporter;
+  hooks?: MpreidHooks;
+}
+
+/**
+ * Trains an MP-ReID model on frozen-encoder features: stage 1 learns the
+ * implicit prompts, stage 2 the rest (see buildStage1Step and
+ * buildStage2Step). Every finished epoch is committed to the run folder as a
+ * checkpoint, so a run that crashed or was cancelled resumes from its last
+ * epoch and ends with the same values as one that never stopped.
+ */
+export async function trainMpreid(data: MpreidTrainingData, config: MpreidConfig, options: TrainOptions): Promise<MpreidOutcome> {
+  validateRun(data, config);
+  const spec = await modelSpec(data, config);
+  const journal = await readJournal(options.runDirectory, fingerprintOf(data, config, spec));
+  const resumed = journal.epochs.length > 0;
+  const provider = resolveExecutionProvider(config.executionProvider).provider;
+  const stepsPerEpoch = config.stepsPerEpoch ?? Math.max(1, Math.floor(data.train.personIds.length / (config.identitiesPerBatch * config.imagesPerIdentity)));
+  log.info('training started', { classes: data.classes, preset: config.preset, stepsPerEpoch, resumed, provider });
+
+  const base: Omit<StageRun, 'stage' | 'step' | 'epochs' | 'learningRate' | 'batches' | 'evaluate' | 'initialValues'> = {
+    runDirectory: options.runDirectory,
+    journal,
+    stepsPerEpoch,
+    warmupEpochs: config.warmupEpochs,
+    provider,
+    seed: config.seed,
+    progress: options.progress,
+    hooks: options.hooks,
+  };
+
+  const stage1Values = await runStage({
+    ...base,
+    stage: 'stage1',
+    step: buildStage1Step(spec, { type: 'adamw', weightDecay: 0 }),
+    epochs: config.stage1Epochs,
+    learningRate: config.stage1LearningRate,
+    batches: stage1Batches(data, config),
+  });
+  const implicit = await computeImplicitFeatures(spec, stage1Values ?? (await initialStage1Values(spec)));
+
+  const evaluate = data.query && data.gallery ? (values: ReadonlyMap<string, Float32Array | Float64Array>) => evaluateImageHead(spec, values, data, provider) : undefined;
+  const finalValues = await runStage({
+    ...base,
+    stage: 'stage2',
+    step: buildStage2Step(spec, implicit, { type: 'adamw', weightDecay: config.weightDecay }),
+    epochs: config.stage2Epochs,
+    learningRate: config.learningRate,
+    batches: stage2Batches(data, config, spec),
+    initialValues: stage1Values ?? undefined,
+    evaluate: evaluate && ((values, epoch) => (config.evaluateEachEpoch || epoch === config.stage2Epochs ? evaluate(values) : Promise.resolve(null))),
+  });
+
+  // The learnable-only stage 2 has no text side, so the text encoder's values come from stage 1.
+  const artifacts = await exportArtifacts(options.runDirectory, spec, new Map([...(stage1Values ?? []), ...finalValues!]));
+  const stage2 = journal.epochs.filter((record) => record.stage === 'stage2');
+  log.info('training finished', { epochs: journal.epochs.length, mAP: stage2.at(-1)?.figures?.mAP ?? null });
+  return {
+    epochs: journal.epochs,
+    figures: [...stage2].reverse().find((record) => record.figures)?.figures ?? null,
+    artifacts,
+    resumed,
+    features: 'image only: frozen-encoder feature concatenated with the BN-neck output of its trained projection u_M',
+    oracle: false,
+  };
+}
+
+function validateRun(data: MpreidTrainingData, config: MpreidConfig): void {
+  if (config.identitiesPerBatch > data.classes) {
+    throw new ValidationError(`A batch needs ${config.identitiesPerBatch} identities but the training split has only ${data.classes}. Lower identities per batch (P).`);
+  }
+  if (config.jointWidth % 4 !== 0) {
+    throw new ValidationError(`Joint width ${config.jointWidth} must be a multiple of 4, the fusion layers' head count.`);
+  }
+  if (config.evaluationFeatures !== 'image') {
+    // NOTE: fusing identity prompts into query and gallery features is an oracle this trainer does not build yet.
+    throw new ValidationError('Evaluating with identity prompts (an oracle) is not available yet. Evaluate with image features.');
+  }
+}
+
+/** Fixes the graph shapes of a run: the sentence length is the longest prompt, at most the configured context. */
+async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promise<ModelSpec> {
+  const table: PromptTable | null = usesExplicitPrompts(config.prompts) ? buildPromptTable(data.prompts, config.prompts) : null;
+  const configured = config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : 77;
+  const needed = Math.max(data.implicitTemplate.tokens.length, table?.length ?? 0);
+  const contextLength = Math.min(configured, needed);
+  if (table) table.length = contextLength;
+
+  return {
+    featureWidth: data.featureWidth,
+    jointWidth: config.jointWidth,
+    classes: data.classes,
+    identitiesPerBatch: config.identitiesPerBatch,
+    imagesPerIdentity: config.imagesPerIdentity,
+    text: await resolveTextSide(config, contextLength, [...(table?.sentences ?? []), data.implicitTemplate.tokens]),
+    implicitTemplate: data.implicitTemplate,
+    table,
+    sentenceCapacity: table ? batchSentenceCapacity(table, config.identitiesPerBatch) : 0,
+    lossWeights: config.lossWeights,
+    seed: config.seed,
+  };
+}
+
+function fingerprintOf(data: MpreidTrainingData, config: MpreidConfig, spec: ModelSpec): string {
+  const { executionProvider: _provider, evaluateEachEpoch: _evaluate, ...decisive } = config;
+  const hash = createHash('sha256').update(JSON.stringify(decisive));
+  hash.update(new Uint8Array(data.trainLabels.buffer, data.trainLabels.byteOffset, data.trainLabels.byteLength));
+  hash.update(new Uint8Array(data.train.features.buffer, data.train.features.byteOffset, data.train.features.byteLength));
+  hash.update(JSON.stringify([spec.table?.sentences ?? [], data.implicitTemplate]));
+  return hash.digest('hex');
+}
+
+/** Stage-1 start values, for a run with no stage-1 epochs: the implicit tokens as initialised. */
+async function initialStage1Values(spec: ModelSpec): Promise<Map<string, Float32Array | Float64Array>> {
+  const step = buildStage1Step(spec, { type: 'adamw', weightDecay: 0 });
+  return new Map(step.layout.states.filter((state) => state.kind === 'parameter').map((state) => [state.name, state.initialValue]));
+}
+
+async function exportArtifacts(runDirectory: string, spec: ModelSpec, values: ReadonlyMap<string, Float32Array | Float64Array>): Promise<MpreidOutcome['artifacts']> {
+  await mkdir(runDirectory, { recursive: true });
+  const imageHeadPath = join(runDirectory, 'image-head.onnx');
+  const textEncoderPath = join(runDirectory, 'text-encoder.onnx');
+  const metadata = { context_length: String(spec.text.options.contextLength) };
+  await writeAtomically(imageHeadPath, exportInferenceModel(imageHeadGraph(spec), values, metadata));
+  await writeAtomically(textEncoderPath, exportInferenceModel(textEncoderGraph(spec), values, metadata));
+  return { imageHeadPath, textEncoderPath, contextLength: spec.text.options.contextLength };
+}
+
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFile(`${path}.partial`, bytes);
+  await rename(`${path}.partial`, path);
+}
+
