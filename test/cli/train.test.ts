@@ -3,14 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkDukeSubset } from '../training/fixtures';
+import { closeAppContext } from '../../main/app-context';
+import { linkDukeSubset, openTrainingWorkspace, vocabularyPath } from '../training/fixtures';
 
 const cli = resolve(import.meta.dirname, '../../bin/mpreid.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'mpreid-cli-train-'));
 const workspace = join(dir, 'train.mpreid');
 
 function mpreid(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, MPREID_LOG_STDERR: '0' } });
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, MPREID_LOG_STDERR: '0', MPREID_CLIP_VOCAB: vocabularyPath } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -75,5 +76,33 @@ describe('mpreid train arguments', () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no model named or numbered "osnet"');
+  });
+});
+
+describe('mpreid train run', () => {
+  let trainingDir: string;
+
+  beforeAll(async () => {
+    // The presets batch 16 identities, so the subset needs at least that many.
+    const workspace = await openTrainingWorkspace(['train', 'query', 'gallery'], { identities: 16, imagesPerIdentity: 4, queries: 8 });
+    closeAppContext(workspace.context);
+    trainingDir = workspace.dir;
+  }, 120_000);
+
+  afterAll(() => rmSync(trainingDir, { recursive: true, force: true }));
+
+  it('prints figures of a finished run', () => {
+    const result = mpreid('train', '--workspace', join(trainingDir, 'training.mpreid'), '--dataset', 'duke-subset', '--preset', 'learnable', '--model', 'osnet_x0_25_msmt17', '--epochs', '1', '--json');
+
+    expect(result.status, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.runId).toBe(1);
+    expect(output.preset).toBe('learnable');
+    expect(output.figures.mAP).toBeGreaterThan(0);
+    expect(output.figures.cmc).toBeUndefined();
+    expect(output.baseline.rank1).toBeGreaterThan(0);
+    expect(output.oracle).toBe(false);
+    expect(output.searchModelId).toBe(2);
+    expect(result.stderr).toMatch(/train stage2 .*epoch 1\/1, loss \d/);
   });
 });
