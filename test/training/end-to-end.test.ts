@@ -157,3 +157,16 @@ describe('text search end to end', () => {
     await expect(call('search.text', { runId: started.runId, text: 'a man', topK: 5 })).rejects.toThrow(/status cancelled.*succeeded/);
   });
 });
+
+describe('attribute heads end to end', () => {
+  it('trains heads as a job', async () => {
+    const result = await call('attributes.heads.train', { datasetId, imageModelId: modelId, epochs: 2, seed: 1 });
+
+    expect(existsSync(result.modelPath)).toBe(true);
+    expect(result.modelPath.startsWith(`${context.workspacePath}.attribute-heads`)).toBe(true);
+    expect(result.accuracy.length).toBeGreaterThan(0);
+    expect(result.questionKeys.length).toBeGreaterThan(0);
+    const jobs = await call('jobs.list', { limit: 1 });
+    expect(jobs[0]).toMatchObject({ kind: 'attribute-heads', status: 'succeeded' });
+  });
+});
