@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError } from '../../../main/errors';
+import { silentProgress, type ProgressReporter } from '../../../main/jobs/progress';
+import { presetConfig, trainMpreid, type MpreidConfig, type MpreidTrainingData } from '../../../main/ml/mpreid';
+import { useTempDirs } from '../../helpers/temp-dirs';
+import { dukeTrainingSubset } from './duke-training-subset';
+
+const tempDir = useTempDirs();
+let data: MpreidTrainingData;
+
+beforeAll(async () => {
+  data = await dukeTrainingSubset(16);
+}, 240_000);
+
+/** Every prompt kind on, so that every loss term is in the graph; small enough for a test. */
+function smallConfig(overrides: Partial<MpreidConfig> = {}): MpreidConfig {
+  return {
+    ...presetConfig('chat-vqa'),
+    prompts: { attributeWords: true, chat: true, vqa: true },
+    identitiesPerBatch: 8,
+    imagesPerIdentity: 4,
+    jointWidth: 64,
+    textEncoder: { source: 'scratch', width: 32, layers: 1, heads: 2, contextLength: 24 },
+    stage1Epochs: 1,
+    stage2Epochs: 2,
+    warmupEpochs: 0,
+    stepsPerEpoch: 6,
+    executionProvider: 'cpu',
+    ...overrides,
+  };
+}
+
+/** A reporter that cancels the run once `throwIfCancelled` has been asked `calls` times. */
+function cancelAfter(calls: number): ProgressReporter {
+  let asked = 0;
+  return {
+    ...silentProgress(),
+    throwIfCancelled: () => {
+      if (++asked > calls) throw new CancelledError();
+    },
+  };
+}
+
+describe('trainMpreid', () => {
+  it('lowers every loss term', async () => {
+    const config = smallConfig({ stage1Epochs: 3, stage2Epochs: 4, stepsPerEpoch: 10, stage1LearningRate: 3e-3, learningRate: 2e-3 });
+    const outcome = await trainMpreid(data, config, { runDirectory: tempDir('mpreid-losses'), progress: silentProgress() });
+
+    for (const stage of ['stage1', 'stage2'] as const) {
+      const epochs = outcome.epochs.filter((record) => record.stage === stage);
+      const first = epochs[0].losses;
+      const last = epochs.at(-1)!.losses;
+      const terms = Object.keys(first).filter((name) => name !== 'gradient_norm');
+      expect(terms.length).toBeGreaterThanOrEqual(stage === 'stage1' ? 3 : 7);
+      for (const term of terms) expect(last[term], `${stage} ${term}`).toBeLessThan(first[term]);
+    }
+    expect(outcome.figures!.mAP).toBeGreaterThan(0);
+    expect(outcome.oracle).toBe(false);
+  }, 240_000);
+
+  it('resumes to the same result', async () => {
+    const config = smallConfig();
+    const straight = await trainMpreid(data, config, { runDirectory: tempDir('mpreid-straight'), progress: silentProgress() });
+
+    const resumedDir = tempDir('mpreid-resumed');
+    // One stage-1 epoch and one stage-2 epoch of 6 steps, then 3 steps into the next.
+    await expect(trainMpreid(data, config, { runDirectory: resumedDir, progress: cancelAfter(15) })).rejects.toBeInstanceOf(CancelledError);
+    const resumed = await trainMpreid(data, config, { runDirectory: resumedDir, progress: silentProgress() });
+
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.epochs.map((record) => record.losses)).toEqual(straight.epochs.map((record) => record.losses));
+    expect(resumed.figures).toEqual(straight.figures);
+    expect(readFileSync(join(resumedDir, 'image-head.onnx')).equals(readFileSync(straight.artifacts.imageHeadPath))).toBe(true);
+  }, 240_000);
+
+  it('refuses to resume with another configuration', async () => {
+    const runDirectory = tempDir('mpreid-changed');
+    await trainMpreid(data, smallConfig({ stage2Epochs: 1 }), { runDirectory, progress: silentProgress() });
+
+    await expect(trainMpreid(data, smallConfig({ stage2Epochs: 1, learningRate: 1e-2 }), { runDirectory, progress: silentProgress() })).rejects.toThrow(/another configuration/);
+  }, 240_000);
+
+  it('trains the learnable-only preset without explicit prompts', async () => {
+    const config = smallConfig({ prompts: { attributeWords: false, chat: false, vqa: false } });
+    const outcome = await trainMpreid(data, config, { runDirectory: tempDir('mpreid-learnable'), progress: silentProgress() });
+
+    const stage2 = outcome.epochs.find((record) => record.stage === 'stage2')!;
+    expect(Object.keys(stage2.losses).sort()).toEqual(['gradient_norm', 'id', 'loss', 'm2pce', 'tri']);
+    expect(outcome.artifacts.contextLength).toBeGreaterThan(0);
+  }, 240_000);
+});
