@@ -4,12 +4,22 @@ import { clipContextLength } from '../ml/tokenizer';
 import type { TrainingConfig } from './run-views';
 
 /**
- * Fields that change how long or where a run trains but not which model it
- * trains. Overriding only these keeps the preset's name. Overriding any other
- * field (prompt kinds, loss weights, sizes, learning rates) makes the run
- * 'custom', because it is no longer that ablation row.
+ * Fields that change how long, on which batches or where a run trains, but
+ * not which model it trains. Overriding only these keeps the preset's name,
+ * so a small dataset can lower the identities per batch and stay in its
+ * ablation row. Overriding any other field (prompt kinds, loss weights, sizes,
+ * learning rates) makes the run 'custom'.
  */
-const scheduleFields: readonly (keyof TrainingConfig)[] = ['stage1Epochs', 'stage2Epochs', 'stepsPerEpoch', 'seed', 'evaluateEachEpoch', 'executionProvider'];
+const scheduleFields: readonly (keyof TrainingConfig)[] = [
+  'stage1Epochs',
+  'stage2Epochs',
+  'stepsPerEpoch',
+  'identitiesPerBatch',
+  'imagesPerIdentity',
+  'seed',
+  'evaluateEachEpoch',
+  'executionProvider',
+];
 
 /**
  * Merges a preset with overrides. Each override replaces the preset's whole

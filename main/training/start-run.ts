@@ -43,6 +43,7 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
   await loadTokenizer(vocabularyPath);
 
   const config = mergeRunConfig(trainer.presetConfig(request.preset), request.overrides, context.settings.executionProvider);
+  requireEnoughIdentities(db, request.datasetId, config.identitiesPerBatch);
   const runId = insertRun(
     db,
     {
@@ -113,6 +114,21 @@ export function requireCachedFeatures(db: Db, datasetId: number, model: ModelSum
     throw new ValidationError(
       `Model ${model.modelId} ("${model.name}") has no cached embeddings for ${counts} images of dataset ${datasetId}. ` +
         `Run embeddings for dataset ${datasetId} with model ${model.modelId} on the train, query and gallery splits first.`,
+    );
+  }
+}
+
+/** Rejects a batch of more identities than the train split has, which the trainer would only report once the job runs. */
+function requireEnoughIdentities(db: Db, datasetId: number, identitiesPerBatch: number): void {
+  const { identities } = db
+    .prepare(
+      `SELECT COUNT(DISTINCT images.identity_id) AS identities FROM images JOIN identities ON identities.id = images.identity_id
+       WHERE images.dataset_id = ? AND images.split = 'train'`,
+    )
+    .get(datasetId) as { identities: number };
+  if (identitiesPerBatch > identities) {
+    throw new ValidationError(
+      `A batch needs ${identitiesPerBatch} identities, but the train split of dataset ${datasetId} has only ${identities}. Lower identitiesPerBatch to ${identities} or less.`,
     );
   }
 }

@@ -42,8 +42,10 @@ afterAll(() => {
   rmSync(workspace.dir, { recursive: true, force: true });
 });
 
-function startRequest(overrides: Partial<Parameters<typeof startTrainingRun>[2]> = {}) {
-  return { datasetId: workspace.datasetId, imageModelId: workspace.modelId, preset: 'learnable' as const, vocabularyPath, ...overrides };
+/** A request on the six-identity subset, whose batches can hold four identities. */
+function startRequest(changes: Partial<Parameters<typeof startTrainingRun>[2]> = {}) {
+  const overrides = { identitiesPerBatch: 4, ...changes.overrides };
+  return { datasetId: workspace.datasetId, imageModelId: workspace.modelId, preset: 'learnable' as const, vocabularyPath, ...changes, overrides };
 }
 
 /** Cancels a run's job once the trainer was called, so cancellation lands inside training. */
@@ -176,6 +178,12 @@ describe('training run overrides', () => {
 });
 
 describe('training start input', () => {
+  it('rejects more identities than trained', async () => {
+    const request = startRequest({ overrides: { identitiesPerBatch: 7 } });
+
+    await expect(startTrainingRun(workspace.context, controlledTrainer(), request)).rejects.toThrow(/needs 7 identities.*has only 6/);
+  });
+
   it('rejects an unknown dataset', async () => {
     await expect(startTrainingRun(workspace.context, controlledTrainer(), startRequest({ datasetId: 999 }))).rejects.toMatchObject({ code: 'not_found' });
   });
