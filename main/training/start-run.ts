@@ -44,6 +44,8 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
 
   const config = mergeRunConfig(trainer.presetConfig(request.preset), request.overrides, context.settings.executionProvider);
   requireEnoughIdentities(db, request.datasetId, config.identitiesPerBatch);
+  // Checked again after the await above, so two quick requests cannot both start a job on the dataset.
+  rejectConcurrentTraining(context, request.datasetId);
   const runId = insertRun(
     db,
     {
@@ -78,6 +80,7 @@ export async function resumeTrainingRun(context: AppContext, trainer: MpreidTrai
   rejectConcurrentTraining(context, record.datasetId);
   requireCachedFeatures(db, record.datasetId, getModel(db, record.imageModelId));
   await loadTokenizer(record.vocabularyPath);
+  rejectConcurrentTraining(context, record.datasetId);
 
   log.info('training run resumed', { runId, previousStatus: record.status });
   launchRunJob(context, trainer, runId);

@@ -107,6 +107,18 @@ describe('training run lifecycle', () => {
     await cancelAndWait(trainer, started.runId, started.jobId);
   });
 
+  it('starts one of two quick requests', async () => {
+    const trainer = controlledTrainer();
+
+    const outcomes = await Promise.allSettled([startTrainingRun(workspace.context, trainer, startRequest()), startTrainingRun(workspace.context, trainer, startRequest())]);
+
+    const started = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    expect(started).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+    const run = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startTrainingRun>>>).value;
+    await cancelAndWait(trainer, run.runId, run.jobId);
+  });
+
   it('marks a crashed run interrupted', async () => {
     const trainer = controlledTrainer();
     const started = await startTrainingRun(workspace.context, trainer, startRequest());
