@@ -17,10 +17,12 @@ export function removeRunDirectory(runDirectory: string): void {
 
 /**
  * Returns the path of a run's composed search model. It sits outside the run
- * folder, because the model stays registered after its run is deleted.
+ * folder, because the model stays registered after its run is deleted. The
+ * content hash is in the name because SQLite may give a deleted run's id to a
+ * new run, whose model must not overwrite the registered file.
  */
-export function searchModelPathFor(runDirectory: string): string {
-  return join(dirname(runDirectory), 'search-models', `run-${basename(runDirectory)}.onnx`);
+export function searchModelPathFor(runDirectory: string, contentHash: string): string {
+  return join(dirname(runDirectory), 'search-models', `run-${basename(runDirectory)}-${contentHash.slice(0, 12)}.onnx`);
 }
 
 /** Returns the folder of the attribute-head models trained for a workspace: `<workspace file>.attribute-heads/`. */

@@ -7,7 +7,7 @@ import { createLogger } from '../log';
 import { loadEmbeddings } from '../ml/embedding';
 import { insertEmbeddings, selectImages } from '../ml/embedding/embedding-store';
 import { appendHead } from '../ml/models/compose-model';
-import { getModel, registerModel } from '../ml/models';
+import { getModel, registerModel, sha256Hex } from '../ml/models';
 import type { MpreidArtifacts } from '../ml/mpreid/training-types';
 import type { ExecutionProvider } from '../ml/runtime';
 import { openImageHead, runImageHead } from './image-head';
@@ -31,7 +31,7 @@ export async function registerSearchModel(db: Db, run: RunRecord, artifacts: Mpr
 
   try {
     const composed = appendHead(imageBytes, imageModel.card.outputName, headBytes, head.inputName, { name: `mpreid-run-${run.runId}` });
-    const filePath = searchModelPathFor(run.runDirectory);
+    const filePath = searchModelPathFor(run.runDirectory, sha256Hex(composed));
     await mkdir(dirname(filePath), { recursive: true });
     await writeFile(filePath, composed);
     const model = await registerModel(db, { filePath, name: `${run.name} (MP-ReID)`, card: { ...imageModel.card, outputName: 'embedding' } });

@@ -26,6 +26,7 @@ let call: Call;
 let datasetId: number;
 let modelId: number;
 let completed: TrainingRunDetail;
+let resumedRunId: number;
 
 function request(name: string) {
   return { datasetId, imageModelId: modelId, preset: 'attribute-words' as const, name, vocabularyPath, overrides: tinyOverrides };
@@ -114,6 +115,18 @@ describe('training end to end', () => {
     const resumed = getTrainingRun(context.db, started.runId);
     expect(resumed.figures).toEqual(completed.figures);
     expect(resumed.epochs.map((epoch) => epoch.losses)).toEqual(completed.epochs.map((epoch) => epoch.losses));
+    resumedRunId = started.runId;
+  });
+
+  it('deletes a run but keeps its search model', async () => {
+    const run = await call('training.get', { runId: resumedRunId });
+    const searchModel = (await call('models.list', {})).find((model) => model.modelId === run.searchModelId)!;
+
+    await call('training.delete', { runId: resumedRunId });
+
+    expect(existsSync(join(`${context.workspacePath}.runs`, String(resumedRunId)))).toBe(false);
+    expect(existsSync(searchModel.filePath)).toBe(true);
+    await expect(call('training.get', { runId: resumedRunId })).rejects.toThrow(/does not exist/);
   });
 });
 
