@@ -3,6 +3,7 @@ import { evaluate } from '../../retrieval/evaluate';
 import { createSession, float32Tensor, type ExecutionProvider } from '../runtime';
 import { exportInferenceModel } from '../training/export';
 import { imageHeadGraph, implicitFeaturesGraph } from './inference-graphs';
+import { identityPromptFeatures, withIdentityPrompts } from './oracle-features';
 import type { ModelSpec } from './stage-graphs';
 import type { FeatureSet, MpreidTrainingData } from './training-types';
 
@@ -41,13 +42,25 @@ export async function runImageHead(spec: ModelSpec, values: Values, set: Feature
   }
 }
 
-/** Query-to-gallery figures of the retrieval feature under the given values. */
-export async function evaluateImageHead(spec: ModelSpec, values: Values, data: MpreidTrainingData, provider: ExecutionProvider): Promise<RetrievalFigures> {
+/**
+ * Query-to-gallery figures of the retrieval feature under the given values.
+ * With `data.testPrompts` and `oracle`, each image's identity prompt feature
+ * is appended to its retrieval feature: label-derived, so an oracle.
+ */
+export async function evaluateImageHead(spec: ModelSpec, values: Values, data: MpreidTrainingData, provider: ExecutionProvider, oracle: boolean): Promise<RetrievalFigures> {
   const query = data.query!;
   const gallery = data.gallery!;
-  const dimension = spec.featureWidth + spec.jointWidth;
-  const queryFeatures = await runImageHead(spec, values, query, 'embedding', provider);
-  const galleryFeatures = await runImageHead(spec, values, gallery, 'embedding', provider);
+  let dimension = spec.featureWidth + spec.jointWidth;
+  let queryFeatures = await runImageHead(spec, values, query, 'embedding', provider);
+  let galleryFeatures = await runImageHead(spec, values, gallery, 'embedding', provider);
+
+  if (oracle) {
+    const prompts = await identityPromptFeatures(spec, values, data.testPrompts ?? new Map());
+    queryFeatures = withIdentityPrompts(queryFeatures, dimension, query.personIds, prompts, spec.jointWidth);
+    galleryFeatures = withIdentityPrompts(galleryFeatures, dimension, gallery.personIds, prompts, spec.jointWidth);
+    dimension += spec.jointWidth;
+  }
+
   const evaluation = await evaluate(
     { features: queryFeatures, personIds: query.personIds, cameraIds: query.cameraIds },
     { features: galleryFeatures, personIds: gallery.personIds, cameraIds: gallery.cameraIds },

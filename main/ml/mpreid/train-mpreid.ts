@@ -19,6 +19,8 @@ import type { MpreidConfig, MpreidHooks, MpreidOutcome, MpreidTrainingData } fro
 
 const log = createLogger('MP-ReID');
 
+const imageFeatures = 'frozen-encoder feature joined with the BN-neck output of its trained projection u_M';
+
 export interface TrainOptions {
   /** Folder of the run's checkpoints, journal and exported models; a folder with a journal is resumed. */
   runDirectory: string;
@@ -39,6 +41,7 @@ export async function trainMpreid(data: MpreidTrainingData, config: MpreidConfig
   const journal = await readJournal(options.runDirectory, fingerprintOf(data, config, spec));
   const resumed = journal.epochs.length > 0;
   const provider = resolveExecutionProvider(config.executionProvider).provider;
+  const oracle = config.evaluationFeatures === 'image-with-identity-prompts';
   const stepsPerEpoch = config.stepsPerEpoch ?? Math.max(1, Math.floor(data.train.personIds.length / (config.identitiesPerBatch * config.imagesPerIdentity)));
   log.info('training started', { classes: data.classes, preset: config.preset, stepsPerEpoch, resumed, provider });
 
@@ -63,7 +66,7 @@ export async function trainMpreid(data: MpreidTrainingData, config: MpreidConfig
   });
   const implicit = await computeImplicitFeatures(spec, stage1Values ?? (await initialStage1Values(spec)));
 
-  const evaluate = data.query && data.gallery ? (values: ReadonlyMap<string, Float32Array | Float64Array>) => evaluateImageHead(spec, values, data, provider) : undefined;
+  const evaluate = data.query && data.gallery ? (values: ReadonlyMap<string, Float32Array | Float64Array>) => evaluateImageHead(spec, values, data, provider, oracle) : undefined;
   const finalValues = await runStage({
     ...base,
     stage: 'stage2',
@@ -84,8 +87,8 @@ export async function trainMpreid(data: MpreidTrainingData, config: MpreidConfig
     figures: [...stage2].reverse().find((record) => record.figures)?.figures ?? null,
     artifacts,
     resumed,
-    features: 'image only: frozen-encoder feature concatenated with the BN-neck output of its trained projection u_M',
-    oracle: false,
+    features: oracle ? `${imageFeatures} + identity prompt features (oracle: prompts from identity labels)` : `${imageFeatures} (image only)`,
+    oracle,
   };
 }
 
@@ -96,9 +99,11 @@ function validateRun(data: MpreidTrainingData, config: MpreidConfig): void {
   if (config.jointWidth % 4 !== 0) {
     throw new ValidationError(`Joint width ${config.jointWidth} must be a multiple of 4, the fusion layers' head count.`);
   }
-  if (config.evaluationFeatures !== 'image') {
-    // NOTE: fusing identity prompts into query and gallery features is an oracle this trainer does not build yet.
-    throw new ValidationError('Evaluating with identity prompts (an oracle) is not available yet. Evaluate with image features.');
+  if (config.evaluationFeatures !== 'image' && !usesExplicitPrompts(config.prompts)) {
+    throw new ValidationError('Evaluating with identity prompts needs a run with explicit prompts; the learnable prompt exists only for training identities. Evaluate with image features.');
+  }
+  if (config.evaluationFeatures !== 'image' && data.query && !data.testPrompts) {
+    throw new ValidationError('Evaluating with identity prompts needs the prompts of the query and gallery identities. Load the training data with the test identities included.');
   }
 }
 

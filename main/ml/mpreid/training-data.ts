@@ -15,7 +15,7 @@ export interface TrainingDataRequest {
   /** Longest token sequence kept, start and end tokens included; longer prompts are cut before the end token. */
   contextLength: number;
   tokenizer: ClipTokenizer;
-  /** Also read the prompts of query and gallery identities (needed to evaluate with identity prompts, an oracle). */
+  /** Also read the prompts of query and gallery identities, into `testPrompts`, for an oracle evaluation. */
   includeTestIdentities?: boolean;
 }
 
@@ -23,8 +23,6 @@ export interface LoadedTrainingData {
   data: MpreidTrainingData;
   /** Current revision of every ChatGPT prompt read, by 'chat:<prompt id>'. */
   promptRevisions: Record<string, number>;
-  /** Prompt tokens of query and gallery identities by person id, when asked for. */
-  testPrompts?: Map<number, IdentityPromptTokens>;
 }
 
 interface ImageRow {
@@ -71,8 +69,8 @@ export function loadMpreidTrainingData(db: Db, request: TrainingDataRequest): Lo
     query: bySplit('query').length > 0 ? featureSet(db, request.imageModelId, bySplit('query')) : undefined,
     gallery: bySplit('gallery').length > 0 ? featureSet(db, request.imageModelId, bySplit('gallery')) : undefined,
   };
-  const testPrompts = request.includeTestIdentities ? new Map(testIdentities.map((personId) => [personId, reader.read(personId)])) : undefined;
-  return { data, promptRevisions: reader.revisions, testPrompts };
+  if (request.includeTestIdentities) data.testPrompts = new Map(testIdentities.map((personId) => [personId, reader.read(personId)]));
+  return { data, promptRevisions: reader.revisions };
 }
 
 function featureSet(db: Db, modelId: number, images: readonly ImageRow[]): FeatureSet {

@@ -104,6 +104,8 @@ export interface MpreidTrainingData {
   /** Query and gallery for evaluation after each epoch; absent when the dataset has none. */
   query?: FeatureSet;
   gallery?: FeatureSet;
+  /** Prompts of query and gallery identities by person id; only an oracle evaluation reads them. */
+  testPrompts?: Map<number, IdentityPromptTokens>;
 }
 
 export type TrainingStage = 'stage1' | 'stage2';

@@ -55,5 +55,6 @@ export async function dukeTrainingSubset(identities: number): Promise<MpreidTrai
     implicitTemplate: { tokens: template, learnablePositions: template.flatMap((token, position) => (token === placeholder ? [position] : [])) },
     query: await featureSet(query),
     gallery: await featureSet(chosenGallery),
+    testPrompts: new Map([...query, ...chosenGallery].map((image) => [image.personId, promptsOf(image.personId)])),
   };
 }

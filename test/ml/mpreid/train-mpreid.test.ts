@@ -82,6 +82,22 @@ describe('trainMpreid', () => {
     await expect(trainMpreid(data, smallConfig({ stage2Epochs: 1, learningRate: 1e-2 }), { runDirectory, progress: silentProgress() })).rejects.toThrow(/another configuration/);
   }, 240_000);
 
+  it('marks an evaluation with identity prompts as oracle', async () => {
+    const imageOnly = await trainMpreid(data, smallConfig({ stage2Epochs: 1 }), { runDirectory: tempDir('mpreid-image'), progress: silentProgress() });
+    const oracle = await trainMpreid(data, smallConfig({ stage2Epochs: 1, evaluationFeatures: 'image-with-identity-prompts' }), { runDirectory: tempDir('mpreid-oracle'), progress: silentProgress() });
+
+    expect(imageOnly.oracle).toBe(false);
+    expect(oracle.oracle).toBe(true);
+    expect(oracle.features).toMatch(/oracle/);
+    expect(oracle.figures!.mAP).not.toBe(imageOnly.figures!.mAP);
+  }, 240_000);
+
+  it('refuses an oracle evaluation without explicit prompts', async () => {
+    const config = smallConfig({ prompts: { attributeWords: false, chat: false, vqa: false }, evaluationFeatures: 'image-with-identity-prompts' });
+
+    await expect(trainMpreid(data, config, { runDirectory: tempDir('mpreid-no-oracle'), progress: silentProgress() })).rejects.toThrow(/needs a run with explicit prompts/);
+  });
+
   it('trains the learnable-only preset without explicit prompts', async () => {
     const config = smallConfig({ prompts: { attributeWords: false, chat: false, vqa: false } });
     const outcome = await trainMpreid(data, config, { runDirectory: tempDir('mpreid-learnable'), progress: silentProgress() });
