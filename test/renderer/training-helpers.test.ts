@@ -105,6 +105,16 @@ describe('lossCurves', () => {
     expect(stageMarkers(steps)).toEqual([{ x: 3, label: 'stage 2' }]);
   });
 
+  it('leaves the gradient norm out', () => {
+    const steps = [step('stage2', 1, { tri: 0.5, gradient_norm: 120 }), step('stage2', 2, { tri: 0.4, gradient_norm: 80 })];
+
+    expect(lossCurves(steps).map((curve) => curve.name)).toEqual(['tri']);
+    expect(lossCurves(steps, 10, (term) => term === 'gradient_norm')[0].points).toEqual([
+      { x: 1, y: 120 },
+      { x: 2, y: 80 },
+    ]);
+  });
+
   it('thins long runs', () => {
     const steps = Array.from({ length: 5000 }, (_, index) => step('stage2', index + 1, { tri: 1 / (index + 1) }));
 
@@ -161,6 +171,14 @@ describe('checkDraft', () => {
     const check = checkDraft(setDraftField(config, 'textEncoder.heads', 3));
 
     expect(check.errors?.['textEncoder.heads']).toContain('does not split into 3 heads');
+  });
+
+  it('checks heads beside other errors', () => {
+    const draft = setDraftField(setDraftField(config, 'textEncoder.heads', '3'), 'stage2Epochs', 0);
+    const errors = checkDraft(draft).errors;
+
+    expect(errors?.['stage2Epochs']).toBe('Must be at least 1.');
+    expect(errors?.['textEncoder.heads']).toContain('does not split into 3 heads');
   });
 
   it('requires a CLIP weights file', () => {

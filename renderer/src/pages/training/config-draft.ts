@@ -32,10 +32,11 @@ export function checkDraft(draft: ConfigDraft): DraftCheck {
     }
   }
 
-  const encoder = parsed.success ? parsed.data.textEncoder : null;
-  // Multi-head attention splits the width evenly between the heads.
-  if (encoder?.source === 'scratch' && encoder.width % encoder.heads !== 0) {
-    errors['textEncoder.heads'] = `Width ${encoder.width} does not split into ${encoder.heads} heads; choose a divisor of the width.`;
+  // Multi-head attention splits the width evenly between the heads; checked even when other fields are invalid.
+  const { width, heads } = (candidate as { textEncoder: { width?: unknown; heads?: unknown } }).textEncoder;
+  const sizesValid = !errors['textEncoder.width'] && !errors['textEncoder.heads'] && typeof width === 'number' && typeof heads === 'number';
+  if (draft.textEncoder.source === 'scratch' && sizesValid && width % heads !== 0) {
+    errors['textEncoder.heads'] = `Width ${width} does not split into ${heads} heads; choose a divisor of the width.`;
   }
 
   if (parsed.success && Object.keys(errors).length === 0) return { config: parsed.data, errors: null };

@@ -2,14 +2,15 @@ import { SimpleGrid, Text } from '@mantine/core';
 import { formatPercent } from '../../components/format';
 import { LinePlot, seriesColors, type PlotSeries } from '../../components/line-plot';
 import type { RetrievalFigures } from '../../../../main/api/schemas';
-import { figureByEpoch, lossCurves, stageMarkers, type EpochRecord, type StepRecord } from './training-curves';
+import { diagnosticTerms, figureByEpoch, lossCurves, maxCurvePoints, stageMarkers, type EpochRecord, type StepRecord } from './training-curves';
 
 const lossFormat = (value: number) => (Math.abs(value) >= 10 ? value.toFixed(0) : value.toFixed(1));
 const percentTick = (fraction: number) => (fraction * 100).toFixed(0);
 
-/** Plots the loss curves of every term over the recorded steps, beside mAP and Rank-1 by epoch. */
+/** Plots the loss curves of every term over the recorded steps, mAP and Rank-1 by epoch, and the gradient norm when the run records it. */
 export function RunCurves({ steps, epochs, baseline }: { steps: StepRecord[]; epochs: EpochRecord[]; baseline: RetrievalFigures | null }) {
   const losses = lossCurves(steps).map((curve, index) => ({ ...curve, color: seriesColors[index % seriesColors.length] }));
+  const diagnostics = lossCurves(steps, maxCurvePoints, (term) => diagnosticTerms.has(term)).map((curve, index) => ({ ...curve, color: seriesColors[(index + 3) % seriesColors.length] }));
   const mAP = figureByEpoch(epochs, 'mAP');
   const rank1 = figureByEpoch(epochs, 'rank1');
   const figureSeries: PlotSeries[] = [
@@ -31,7 +32,12 @@ export function RunCurves({ steps, epochs, baseline }: { steps: StepRecord[]; ep
           No steps recorded yet.
         </Text>
       )}
-      {mAP.length > 0 && <LinePlot title="mAP and Rank-1 by epoch" series={figureSeries} xLabel="Epoch" yLabel="%" yDomain={[0, 1]} yFormat={percentTick} height={220} testId="map-by-epoch" />}
+      {mAP.length > 0 && (
+        <LinePlot title="mAP and Rank-1 by epoch" series={figureSeries} xLabel="Epoch, counted across both stages" yLabel="%" yDomain={[0, 1]} yFormat={percentTick} testId="map-by-epoch" />
+      )}
+      {diagnostics.length > 0 && (
+        <LinePlot title="Gradient norm per step" series={diagnostics} xLabel="Step" yLabel="Norm" yFormat={lossFormat} markers={stageMarkers(steps)} height={200} testId="gradient-norm" />
+      )}
     </SimpleGrid>
   );
 }

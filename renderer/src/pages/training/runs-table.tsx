@@ -31,7 +31,7 @@ export function RunsTable({ runs, selected, onSelectedChange, openRunId, onOpen,
 
   return (
     <Table.ScrollContainer minWidth={1000}>
-      <Table highlightOnHover verticalSpacing={6} fz="sm" data-testid="runs-table">
+      <Table highlightOnHover verticalSpacing={6} fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="runs-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={36}>
@@ -39,7 +39,7 @@ export function RunsTable({ runs, selected, onSelectedChange, openRunId, onOpen,
             </Table.Th>
             <Table.Th>Run</Table.Th>
             <Table.Th>Preset</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th miw={130}>Status</Table.Th>
             <Table.Th>Epochs</Table.Th>
             <Table.Th>mAP</Table.Th>
             <Table.Th>Rank-1</Table.Th>
@@ -80,7 +80,7 @@ export function RunsTable({ runs, selected, onSelectedChange, openRunId, onOpen,
                 </Text>
               </Table.Td>
               <Table.Td>{run.preset}</Table.Td>
-              <Table.Td>
+              <Table.Td miw={130}>
                 <RunStatusBadge status={run.status} />
               </Table.Td>
               <Table.Td>
@@ -90,8 +90,10 @@ export function RunsTable({ runs, selected, onSelectedChange, openRunId, onOpen,
               <FigureCell figures={run.figures} figure="rank1" />
               <FigureCell figures={run.figures} figure="mINP" />
               <FigureCell figures={run.baseline} figure="mAP" />
-              <Table.Td>
-                <Text size="xs">{run.features}</Text>
+              <Table.Td maw={260}>
+                <Text size="xs" lineClamp={2} title={run.features} style={{ whiteSpace: 'normal' }}>
+                  {run.features}
+                </Text>
               </Table.Td>
               <Table.Td onClick={(event) => event.stopPropagation()}>
                 <DeleteRunButton runId={run.runId} name={run.name} disabled={run.status === 'running'} onDeleted={() => onDeleted(run.runId)} />

@@ -15,16 +15,20 @@ export interface NamedPoints {
   points: PlotPoint[];
 }
 
+/** Step values that are diagnostics rather than loss terms; their scale would flatten the loss curves. */
+export const diagnosticTerms = new Set(['gradient_norm']);
+
 /**
  * Builds one line per loss term over the run's recorded steps. The x value
  * is the step's position across both stages, because each stage counts its
  * steps from 1. A term missing from some steps, such as one only stage 2
  * computes, gets points only where it was recorded.
  */
-export function lossCurves(steps: StepRecord[], maxPoints = maxCurvePoints): NamedPoints[] {
+export function lossCurves(steps: StepRecord[], maxPoints = maxCurvePoints, include: (term: string) => boolean = (term) => !diagnosticTerms.has(term)): NamedPoints[] {
   const byTerm = new Map<string, PlotPoint[]>();
   steps.forEach((step, index) => {
     for (const [term, value] of Object.entries(step.losses)) {
+      if (!include(term)) continue;
       if (!byTerm.has(term)) byTerm.set(term, []);
       byTerm.get(term)!.push({ x: index + 1, y: value });
     }

@@ -1,0 +1,267 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
+import { launchChromium } from './launch-chromium';
+import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
+import { ensureWebBuild } from './web-build';
+
+const modelPath = join(repoRoot, '../shared/data/models/osnet_x0_25_msmt17.onnx');
+const attributeFile = join(repoRoot, '../shared/data/attributes/duke_attribute.mat');
+const vocabularyPath = join(repoRoot, '../shared/data/clip/bpe_simple_vocab_16e6.txt.gz');
+const artifactsDir = join(repoRoot, 'test-artifacts/browser');
+
+/** Train identities copied into the subset and images of each; P × K below must fit them. */
+const trainIdentities = 6;
+const imagesPerTrainIdentity = 4;
+
+/** A run of a few seconds on 2 cores: tiny scratch text encoder, two steps per epoch. */
+const shortRun: Record<string, string> = {
+  stage1Epochs: '1',
+  stage2Epochs: '2',
+  warmupEpochs: '0',
+  stepsPerEpoch: '2',
+  identitiesPerBatch: '2',
+  imagesPerIdentity: '2',
+  implicitTokens: '2',
+  jointWidth: '32',
+  'textEncoder.width': '32',
+  'textEncoder.layers': '1',
+  'textEncoder.heads': '2',
+  'textEncoder.contextLength': '16',
+  seed: '7',
+};
+
+const description = 'A man in a dark jacket carrying a backpack.';
+
+interface RunSummary {
+  runId: number;
+  name: string;
+  status: string;
+  figures: { mAP: number; rank1: number; mINP: number } | null;
+  oracle: boolean;
+}
+
+interface RunDetail extends RunSummary {
+  epochs: unknown[];
+  steps: { losses: Record<string, number> }[];
+}
+
+let tempDir: string;
+let subset: DukeSubset;
+let server: ServeProcess;
+let browser: Browser;
+let page: Page;
+const scriptErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureWebBuild();
+  mkdirSync(artifactsDir, { recursive: true });
+  tempDir = mkdtempSync(join(tmpdir(), 'mpreid-training-'));
+  subset = buildDukeSubset(join(tempDir, 'duke-training'), 4, 8);
+  copyTrainIdentities(subset.rootDir);
+  server = await startServeProcess(join(tempDir, 'training.mpreid'));
+
+  const { datasetId } = await callApi<{ datasetId: number }>('datasets.import', { datasetDir: subset.rootDir, attributesFile: attributeFile });
+  const { proposedCard } = await callApi<{ proposedCard: unknown }>('models.inspect', { filePath: modelPath });
+  const { modelId } = await callApi<{ modelId: number }>('models.register', { filePath: modelPath, card: proposedCard });
+  await callApi('embeddings.run', { datasetId, modelId, executionProvider: 'cpu' });
+
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (error) => scriptErrors.push(error.message));
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+});
+
+/** Copies the first training images of the first train identities, so that P × K batches can be drawn. */
+function copyTrainIdentities(rootDir: string): void {
+  const fromDir = join(dukeDir, 'bounding_box_train');
+  const toDir = join(rootDir, 'bounding_box_train');
+  mkdirSync(toDir, { recursive: true });
+  const names = readdirSync(fromDir).filter((name) => name.endsWith('.jpg')).sort();
+  const personIds = [...new Set(names.map((name) => name.slice(0, 4)))].slice(0, trainIdentities);
+  for (const personId of personIds) {
+    for (const name of names.filter((candidate) => candidate.startsWith(`${personId}_`)).slice(0, imagesPerTrainIdentity)) {
+      copyFileSync(join(fromDir, name), join(toDir, name));
+    }
+  }
+}
+
+/** Calls the API from the test process with the server's token, to compare the page with the service. */
+async function callApi<T>(method: string, input: unknown): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { result: T; error?: { message: string } };
+  if (!response.ok) throw new Error(`${method} failed: ${body.error?.message}`);
+  return body.result;
+}
+
+async function openPage(name: string): Promise<void> {
+  await page.getByRole('navigation').getByText(name, { exact: true }).click();
+  await page.getByRole('heading', { level: 2, name }).waitFor();
+}
+
+async function screenshot(name: string): Promise<void> {
+  // The navigation bar is fixed, so a full-page capture from a scrolled page draws it halfway down.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifactsDir, `training-${name}.png`), fullPage: true });
+}
+
+/** Waits for `target`, failing at once with the message of any error alert that the page shows instead. */
+async function waitForOrAlert(target: Locator): Promise<void> {
+  const alert = page.locator('[role="alert"][data-error-code], [data-testid="run-error"]').first();
+  const failure = alert.waitFor().then(async () => {
+    throw new Error(`The page shows an error: ${await alert.innerText()}`);
+  });
+  await Promise.race([target.waitFor(), failure]);
+  failure.catch(() => {});
+}
+
+async function chooseOption(select: Locator, option: string): Promise<void> {
+  await select.click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+function configField(path: string): Locator {
+  return page.getByTestId(`config-${path}`);
+}
+
+/** Records in the page whether a progress bar of the open run showed step counts, however briefly. */
+async function watchForProgress(): Promise<void> {
+  await page.evaluate(() => {
+    const seen = window as unknown as { trainingProgressSeen: boolean };
+    seen.trainingProgressSeen = false;
+    new MutationObserver(() => {
+      const progress = document.querySelector('[data-testid="run-view"] [data-testid="job-progress"]');
+      if (progress && /\d+ \/ \d+ steps/.test(progress.textContent ?? '')) seen.trainingProgressSeen = true;
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
+describe('training in the browser', () => {
+  it('form marks invalid fields', async () => {
+    await openPage('Training');
+    await page.getByTestId('training-config').waitFor();
+    await page.getByTestId('text-encoder-source').getByText('Train from scratch', { exact: true }).click();
+
+    await configField('stage2Epochs').fill('0');
+    await configField('textEncoder.width').fill('30');
+    await configField('textEncoder.heads').fill('4');
+    await page.getByTestId('start-training').click();
+
+    expect(await configField('stage2Epochs').getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('Must be at least 1.', { exact: true }).waitFor();
+    await page.getByText('Width 30 does not split into 4 heads', { exact: false }).waitFor();
+    expect(await page.getByTestId('config-invalid').innerText()).toContain('2 fields are invalid');
+    await screenshot('form-invalid');
+    expect(await callApi<unknown[]>('training.list', {})).toEqual([]);
+  });
+
+  it('short run trains and succeeds', async () => {
+    const presets = await callApi<{ name: string; label: string }[]>('training.presets', {});
+    await chooseOption(page.getByTestId('preset-select'), presets.find((preset) => preset.name === 'learnable')!.label);
+    await page.getByTestId('text-encoder-source').getByText('Train from scratch', { exact: true }).click();
+    for (const [path, value] of Object.entries(shortRun)) await configField(path).fill(value);
+    await chooseOption(configField('executionProvider'), 'CPU');
+    await chooseOption(configField('evaluationFeatures'), 'Image features only');
+    await configField('evaluateEachEpoch').check();
+    await page.getByTestId('vocabulary-path').fill(vocabularyPath);
+    expect(await page.getByTestId('config-invalid').count()).toBe(0);
+
+    await watchForProgress();
+    await page.getByTestId('start-training').click();
+    const view = page.getByTestId('run-view');
+    await waitForOrAlert(view.getByTestId('loss-curves').locator('polyline').first());
+    await screenshot('running');
+    await waitForOrAlert(page.locator('[data-testid="run-view"][data-status="succeeded"]'));
+
+    expect(await page.evaluate(() => (window as unknown as { trainingProgressSeen: boolean }).trainingProgressSeen)).toBe(true);
+    const [summary] = await callApi<RunSummary[]>('training.list', {});
+    const detail = await callApi<RunDetail>('training.get', { runId: summary.runId });
+    const terms = new Set(detail.steps.flatMap((step) => Object.keys(step.losses)));
+    const plottedTerms = [...terms].filter((term) => term !== 'gradient_norm');
+    expect(summary.status).toBe('succeeded');
+    expect(plottedTerms.length).toBeGreaterThan(0);
+    expect(await view.getByTestId('loss-curves').locator('[data-series]').count()).toBe(plottedTerms.length);
+    const firstTerm = plottedTerms[0];
+    expect(await view.getByTestId('loss-curves').locator(`[data-series="${firstTerm}"] circle`).count()).toBe(detail.steps.filter((step) => firstTerm in step.losses).length);
+    expect(await view.getByTestId('epoch-table').locator('tbody tr').count()).toBe(detail.epochs.length);
+    await view.getByTestId('map-by-epoch').waitFor();
+    expect(await view.getByTestId('run-figures').locator('[data-figure="mAP"]').innerText()).toContain(percent(summary.figures!.mAP));
+    await screenshot('succeeded');
+  });
+
+  it('runs table shows the figures', async () => {
+    const [summary] = await callApi<RunSummary[]>('training.list', {});
+    const row = page.getByTestId('runs-table').locator(`tr[data-run-id="${summary.runId}"]`);
+
+    await row.locator('[data-status="succeeded"]').waitFor();
+    expect(await row.locator('[data-figure="mAP"]').first().innerText()).toBe(percent(summary.figures!.mAP));
+    expect(await row.locator('[data-figure="rank1"]').innerText()).toBe(percent(summary.figures!.rank1));
+    expect(await row.locator('[data-figure="mINP"]').innerText()).toBe(percent(summary.figures!.mINP));
+    expect(await row.getByTestId('oracle-badge').count()).toBe(summary.oracle ? 1 : 0);
+  });
+
+  it('exports the runs as CSV and SVG', async () => {
+    const [summary] = await callApi<RunSummary[]>('training.list', {});
+    await page.getByRole('checkbox', { name: `Select run ${summary.name}` }).check();
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const saved = await download;
+    const expected = await callApi<{ content: string }>('training.exportTable', { runIds: [summary.runId], format: 'csv' });
+    expect(saved.suggestedFilename()).toBe('training-runs.csv');
+    expect(readFileSync((await saved.path())!, 'utf8')).toBe(expected.content);
+
+    await page.getByTestId('export-svg').click();
+    await waitForOrAlert(page.getByTestId('export-svg-preview'));
+    await screenshot('export');
+  });
+
+  it('text search ranks the gallery', async () => {
+    const [summary] = await callApi<RunSummary[]>('training.list', {});
+    await openPage('Search');
+    await page.getByRole('tab', { name: 'Describe a person' }).click();
+    await page.getByTestId('text-search-input').fill(description);
+    await page.getByTestId('text-search-button').click();
+
+    const cards = page.getByTestId('search-results').getByRole('gridcell');
+    await waitForOrAlert(page.getByTestId('text-search-summary'));
+    const expected = await callApi<{ tokens: number; results: { imageId: number; rank: number }[] }>('search.text', { runId: summary.runId, text: description, topK: 20 });
+    expect(expected.results.length).toBeGreaterThan(0);
+    expect(await cards.count()).toBe(expected.results.length);
+    expect(await cards.evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('data-rank'))))).toEqual(expected.results.map((result) => result.rank));
+    expect(await page.getByTestId('text-search-summary').innerText()).toContain(`${expected.tokens} tokens`);
+    await screenshot('text-search');
+  });
+
+  it('deletes a run after confirmation', async () => {
+    const [summary] = await callApi<RunSummary[]>('training.list', {});
+    await openPage('Training');
+    await page.getByRole('button', { name: `Delete ${summary.name}` }).click();
+    await page.getByTestId('confirm-delete-run').click();
+
+    await page.getByTestId('runs-table').waitFor({ state: 'detached' });
+    expect(await callApi<unknown[]>('training.list', {})).toEqual([]);
+  });
+
+  it('page raised no script errors', () => {
+    expect(scriptErrors).toEqual([]);
+  });
+});
