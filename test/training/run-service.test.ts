@@ -25,7 +25,7 @@ function controlledTrainer(): MpreidTrainer & { failNext: boolean; runDirectorie
       if (trainer.failNext) throw new ShapeError('The stand-in trainer failed on purpose.');
       await new Promise((resolve) => options.progress.signal.addEventListener('abort', resolve, { once: true }));
       options.progress.throwIfCancelled();
-      throw new Error('unreachable: the signal aborted');
+      throw new Error('The stand-in trainer resumed without a cancelled signal.');
     },
   };
   return trainer;
@@ -42,7 +42,7 @@ afterAll(() => {
   rmSync(workspace.dir, { recursive: true, force: true });
 });
 
-/** A request on the six-identity subset, whose batches can hold four identities. */
+/** Builds a request on the six-identity subset, whose batches can hold four identities. */
 function startRequest(changes: Partial<Parameters<typeof startTrainingRun>[2]> = {}) {
   const overrides = { identitiesPerBatch: 4, ...changes.overrides };
   return { datasetId: workspace.datasetId, imageModelId: workspace.modelId, preset: 'learnable' as const, vocabularyPath, ...changes, overrides };
