@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vqaProviderSchema } from '../prompts/vqa/vqa-schemas';
 import { absolutePath, executionProviderSchema, idSchema, rankedImageSchema, retrievalFiguresSchema } from './schemas';
 
 /**
@@ -178,6 +179,8 @@ export const trainingContractEntries = {
       meanAccuracy: z.number(),
       /** Questions of the VQA bank the exported model answers. */
       questionKeys: z.array(z.string()),
+      /** The provider to pass to prompts.vqa.run to answer with the exported model. */
+      vqaProvider: vqaProviderSchema,
     }),
   },
 } as const;

@@ -1,4 +1,4 @@
-import { trainAttributeHeads } from '../../ml/attributes';
+import { toVqaProviderRequest, trainAttributeHeads } from '../../ml/attributes';
 import {
   attributeHeadsDirectoryFor,
   deleteTrainingRun,
@@ -31,6 +31,6 @@ export const trainingHandlers: Pick<ApiHandlers, TrainingMethod> = {
     context.jobs.run('attribute-heads', input, async (progress) => {
       const outputDir = attributeHeadsDirectoryFor(context.workspacePath);
       const result = await trainAttributeHeads(context.db, { ...input, outputDir }, progress);
-      return { modelPath: result.modelPath, accuracy: result.accuracy, meanAccuracy: result.meanAccuracy, questionKeys: result.questionKeys };
+      return { modelPath: result.modelPath, accuracy: result.accuracy, meanAccuracy: result.meanAccuracy, questionKeys: result.questionKeys, vqaProvider: toVqaProviderRequest(result.vqaConfig) };
     }),
 };
