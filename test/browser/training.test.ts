@@ -261,6 +261,27 @@ describe('training in the browser', () => {
     expect(await callApi<unknown[]>('training.list', {})).toEqual([]);
   });
 
+  it('oracle run is marked everywhere', async () => {
+    const presets = await callApi<{ name: string; label: string }[]>('training.presets', {});
+    await chooseOption(page.getByTestId('preset-select'), presets.find((preset) => preset.name === 'attribute-words')!.label);
+    await page.getByTestId('text-encoder-source').getByText('Train from scratch', { exact: true }).click();
+    for (const [path, value] of Object.entries(shortRun)) await configField(path).fill(value);
+    await chooseOption(configField('executionProvider'), 'CPU');
+    await chooseOption(configField('evaluationFeatures'), 'Image + identity prompts (oracle)');
+    await page.getByTestId('oracle-warning').waitFor();
+    await page.getByTestId('start-training').click();
+    await waitForOrAlert(page.locator('[data-testid="run-view"][data-status="succeeded"]'));
+
+    const [summary] = await callApi<RunSummary[]>('training.list', {});
+    const row = page.getByTestId('runs-table').locator(`tr[data-run-id="${summary.runId}"]`);
+    expect(summary.oracle).toBe(true);
+    await page.getByTestId('run-view').getByTestId('oracle-alert').waitFor();
+    expect(await page.getByTestId('run-view').getByTestId('oracle-badge').count()).toBe(1);
+    await row.getByTestId('oracle-badge').waitFor();
+    expect(await row.getAttribute('data-oracle')).toBe('true');
+    await screenshot('oracle');
+  });
+
   it('page raised no script errors', () => {
     expect(scriptErrors).toEqual([]);
   });

@@ -9,7 +9,7 @@ export function EpochTable({ epochs }: { epochs: EpochRecord[] }) {
 
   return (
     <Table.ScrollContainer minWidth={600}>
-      <Table striped verticalSpacing={4} fz="sm" data-testid="epoch-table">
+      <Table striped verticalSpacing={4} fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="epoch-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Stage</Table.Th>

@@ -13,7 +13,7 @@ const colorByStatus: Record<RunStatus, string> = {
 
 export function RunStatusBadge({ status }: { status: RunStatus }) {
   return (
-    <Badge color={colorByStatus[status]} variant="light" data-status={status} data-testid="run-status">
+    <Badge color={colorByStatus[status]} variant="light" style={{ flexShrink: 0 }} miw="fit-content" data-status={status} data-testid="run-status">
       {status}
     </Badge>
   );
@@ -23,7 +23,7 @@ export function RunStatusBadge({ status }: { status: RunStatus }) {
 export function OracleBadge() {
   return (
     <Tooltip label="Evaluated with identity prompts from ground-truth labels; these figures leak labels and overstate a real search." multiline w={280}>
-      <Badge color="red" variant="filled" data-testid="oracle-badge">
+      <Badge color="red" variant="filled" style={{ flexShrink: 0 }} miw="fit-content" data-testid="oracle-badge">
         oracle
       </Badge>
     </Tooltip>
