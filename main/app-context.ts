@@ -2,6 +2,7 @@ import type { ExecutionProviderChoice } from './api/schemas';
 import { EventBus } from './api/event-bus';
 import { openWorkspace, type Db } from './db/workspace';
 import { JobRunner } from './jobs/job-runner';
+import { markInterruptedRuns } from './training/run-rows';
 
 /** Everything a request handler needs: the open workspace, its jobs and the event bus. */
 export interface AppContext {
@@ -20,6 +21,7 @@ export function createAppContext(workspacePath: string, options: { nativeBinding
     finished: (event) => events.emit('job.finished', event),
   });
   jobs.markInterruptedJobs();
+  markInterruptedRuns(db);
 
   return { workspacePath, db, jobs, events, settings: { executionProvider: readExecutionProvider(db) } };
 }

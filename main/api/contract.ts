@@ -67,7 +67,7 @@ export const apiContract = {
     z
       .object({
         path: absolutePath.optional(),
-        extensions: z.array(z.string().regex(/^\.[a-z0-9]{1,8}$/)).max(8).default([]),
+        extensions: z.array(z.string().regex(/^\.[a-z0-9]{1,12}$/)).max(8).default([]),
       })
       .strict(),
     z.object({

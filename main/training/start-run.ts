@@ -8,7 +8,7 @@ import type { PresetName } from '../ml/mpreid/training-types';
 import type { ModelSummary } from '../api/schemas';
 import { codeVersion } from './code-version';
 import { defaultRunName, describeEvaluationFeatures, mergeRunConfig } from './run-config';
-import { runDirectoryFor } from './run-folder';
+import { removeRunDirectory, runDirectoryFor } from './run-folder';
 import { launchRunJob } from './run-job';
 import { countEpochs, getRunRecord, insertRun, markInterruptedRuns } from './run-rows';
 import { toSummary, type TrainingConfig, type TrainingRunSummary } from './run-views';
@@ -60,6 +60,8 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
     },
     (id) => runDirectoryFor(context.workspacePath, id),
   );
+  // SQLite reuses the id of a deleted run, and a folder such a run left behind must not be resumed as this run.
+  removeRunDirectory(runDirectoryFor(context.workspacePath, runId));
   log.info('training run stored', { runId, datasetId: request.datasetId, imageModelId: request.imageModelId, preset: config.preset });
 
   launchRunJob(context, trainer, runId);

@@ -5,6 +5,7 @@ import { closeAppContext } from '../../main/app-context';
 import { ShapeError } from '../../main/errors';
 import type { MpreidHooks, MpreidOutcome } from '../../main/ml/mpreid/training-types';
 import { deleteTrainingRun, getTrainingRun, listTrainingRuns, mpreidTrainer, resumeTrainingRun, startTrainingRun, waitForRun, type MpreidTrainer } from '../../main/training';
+import { runDirectoryFor } from '../../main/training/run-folder';
 import { openTrainingWorkspace, vocabularyPath, type TrainingWorkspace } from './fixtures';
 
 /**
@@ -145,6 +146,20 @@ describe('training run lifecycle', () => {
     expect(() => getTrainingRun(workspace.context.db, started.runId)).toThrow(/does not exist/);
     const steps = workspace.context.db.prepare('SELECT COUNT(*) AS count FROM training_steps WHERE run_id = ?').get(started.runId) as { count: number };
     expect(steps.count).toBe(0);
+  });
+
+  it('clears a stale folder of a reused run id', async () => {
+    const { max } = workspace.context.db.prepare('SELECT MAX(id) AS max FROM training_runs').get() as { max: number | null };
+    const staleDirectory = runDirectoryFor(workspace.context.workspacePath, (max ?? 0) + 1);
+    mkdirSync(staleDirectory, { recursive: true });
+    writeFileSync(join(staleDirectory, 'journal.json'), '{"left": "by a deleted run"}');
+    const trainer = controlledTrainer();
+
+    const started = await startTrainingRun(workspace.context, trainer, startRequest());
+    await cancelAndWait(trainer, started.runId, started.jobId);
+
+    expect(trainer.runDirectories[0]).toBe(staleDirectory);
+    expect(existsSync(join(staleDirectory, 'journal.json'))).toBe(false);
   });
 
   it('lists runs newest first', async () => {

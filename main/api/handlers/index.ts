@@ -11,6 +11,7 @@ import { browseFiles } from './files';
 import { promptHandlers } from './prompts';
 import { runSearch } from './search';
 import { trainingHandlers } from './training';
+import { removeRunDirectory } from '../../training/run-folder';
 
 /** Each API method's implementation; the dispatcher validates input and output around them. */
 export const apiHandlers: ApiHandlers = {
@@ -29,7 +30,9 @@ export const apiHandlers: ApiHandlers = {
       const jobs = running.map((job) => `${job.kind} job ${job.jobId}`).join(', ');
       throw new ConflictError(`Dataset ${input.datasetId} is in use by the running ${jobs}. Cancel it or wait for it to finish, then delete the dataset.`);
     }
+    const runFolders = context.db.prepare('SELECT run_dir FROM training_runs WHERE dataset_id = ?').all(input.datasetId) as { run_dir: string }[];
     deleteDataset(context.db, input.datasetId);
+    for (const { run_dir: folder } of runFolders) removeRunDirectory(folder);
     return { ok: true as const };
   },
   'identities.list': (input, context) => listIdentities(context.db, input),

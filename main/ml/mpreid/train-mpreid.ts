@@ -64,7 +64,9 @@ export async function trainMpreid(data: MpreidTrainingData, config: MpreidConfig
     learningRate: config.stage1LearningRate,
     batches: stage1Batches(data, config),
   });
-  const implicit = await computeImplicitFeatures(spec, stage1Values ?? (await initialStage1Values(spec)));
+  // With no stage-1 epochs, the implicit prompts and the text side keep their initial values.
+  const stage1Final = stage1Values ?? (await initialStage1Values(spec));
+  const implicit = await computeImplicitFeatures(spec, stage1Final);
 
   const evaluate = data.query && data.gallery ? (values: ReadonlyMap<string, Float32Array | Float64Array>) => evaluateImageHead(spec, values, data, provider, oracle) : undefined;
   const finalValues = await runStage({
@@ -74,12 +76,12 @@ export async function trainMpreid(data: MpreidTrainingData, config: MpreidConfig
     epochs: config.stage2Epochs,
     learningRate: config.learningRate,
     batches: stage2Batches(data, config, spec),
-    initialValues: stage1Values ?? undefined,
+    initialValues: stage1Final,
     evaluate: evaluate && ((values, epoch) => (config.evaluateEachEpoch || epoch === config.stage2Epochs ? evaluate(values) : Promise.resolve(null))),
   });
 
   // The learnable-only stage 2 has no text side, so the text encoder's values come from stage 1.
-  const artifacts = await exportArtifacts(options.runDirectory, spec, new Map([...(stage1Values ?? []), ...finalValues!]));
+  const artifacts = await exportArtifacts(options.runDirectory, spec, new Map([...stage1Final, ...finalValues!]));
   const stage2 = journal.epochs.filter((record) => record.stage === 'stage2');
   log.info('training finished', { epochs: journal.epochs.length, mAP: stage2.at(-1)?.figures?.mAP ?? null });
   return {

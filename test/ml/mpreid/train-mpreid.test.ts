@@ -98,6 +98,13 @@ describe('trainMpreid', () => {
     await expect(trainMpreid(data, config, { runDirectory: tempDir('mpreid-no-oracle'), progress: silentProgress() })).rejects.toThrow(/needs a run with explicit prompts/);
   });
 
+  it('trains without stage-1 epochs', async () => {
+    const outcome = await trainMpreid(data, smallConfig({ stage1Epochs: 0, stage2Epochs: 1 }), { runDirectory: tempDir('mpreid-no-stage1'), progress: silentProgress() });
+
+    expect(outcome.epochs.map((record) => record.stage)).toEqual(['stage2']);
+    expect(readFileSync(outcome.artifacts.textEncoderPath).length).toBeGreaterThan(0);
+  }, 240_000);
+
   it('trains the learnable-only preset without explicit prompts', async () => {
     const config = smallConfig({ prompts: { attributeWords: false, chat: false, vqa: false } });
     const outcome = await trainMpreid(data, config, { runDirectory: tempDir('mpreid-learnable'), progress: silentProgress() });
