@@ -169,6 +169,11 @@ export const trainingContractEntries = {
       seconds: z.number(),
     }),
   },
+  'textEncoder.downloadClip': {
+    summary: "Downloads CLIP ViT-B/16 weights from Hugging Face (or $MPREID_HF_ENDPOINT) into the workspace's model folder with a checksum check, as a job.",
+    input: z.object({ repository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a hub repository such as openai/clip-vit-base-patch16').max(200).default('openai/clip-vit-base-patch16') }).strict(),
+    output: z.object({ path: z.string(), url: z.string(), bytes: z.number().int(), sha256: z.string() }),
+  },
   'attributes.heads.train': {
     summary: "Trains one attribute classifier per labelled attribute on a dataset's frozen features and exports them as an ONNX VQA answer model, as a job.",
     input: z.object({ datasetId: idSchema, imageModelId: idSchema, epochs: z.number().int().min(1).max(200).default(20), seed: z.number().int().min(0).default(1) }).strict(),

@@ -3,7 +3,7 @@
  * Run folders live next to the workspace as `<workspace file>.runs/<run id>/`.
  */
 export { deleteTrainingRun } from './delete-run';
-export { attributeHeadsDirectoryFor } from './run-folder';
+export { attributeHeadsDirectoryFor, clipWeightsPathFor } from './run-folder';
 export { exportRunTable, type ExportTableRequest } from './export-table';
 export { mpreidTrainer } from './mpreid-trainer';
 export { markInterruptedRuns, type RunStatus } from './run-rows';

@@ -29,3 +29,8 @@ export function searchModelPathFor(runDirectory: string, contentHash: string): s
 export function attributeHeadsDirectoryFor(workspacePath: string): string {
   return `${workspacePath}.attribute-heads`;
 }
+
+/** Returns where downloaded CLIP weights of a hub repository go: `<workspace file>.models/<owner>--<name>.safetensors`. */
+export function clipWeightsPathFor(workspacePath: string, repository: string): string {
+  return join(`${workspacePath}.models`, `${repository.replace('/', '--')}.safetensors`);
+}

@@ -1,6 +1,7 @@
 import { toVqaProviderRequest, trainAttributeHeads } from '../../ml/attributes';
 import {
   attributeHeadsDirectoryFor,
+  clipWeightsPathFor,
   deleteTrainingRun,
   exportRunTable,
   getTrainingRun,
@@ -11,9 +12,10 @@ import {
   searchByText,
   startTrainingRun,
 } from '../../training';
+import { downloadClipTextWeights } from '../../ml/text';
 import type { ApiHandlers } from '../dispatcher';
 
-type TrainingMethod = 'training.presets' | 'training.start' | 'training.resume' | 'training.list' | 'training.get' | 'training.delete' | 'training.exportTable' | 'search.text' | 'attributes.heads.train';
+type TrainingMethod = 'training.presets' | 'training.start' | 'training.resume' | 'training.list' | 'training.get' | 'training.delete' | 'training.exportTable' | 'search.text' | 'textEncoder.downloadClip' | 'attributes.heads.train';
 
 export const trainingHandlers: Pick<ApiHandlers, TrainingMethod> = {
   'training.presets': () => listPresets(mpreidTrainer),
@@ -27,6 +29,10 @@ export const trainingHandlers: Pick<ApiHandlers, TrainingMethod> = {
   },
   'training.exportTable': (input, context) => exportRunTable(context.db, input),
   'search.text': (input, context) => searchByText(context, input),
+  'textEncoder.downloadClip': (input, context) =>
+    context.jobs.run('download', input, (progress) =>
+      downloadClipTextWeights({ destination: clipWeightsPathFor(context.workspacePath, input.repository), repository: input.repository, baseUrl: process.env.MPREID_HF_ENDPOINT || undefined, progress }),
+    ),
   'attributes.heads.train': (input, context) =>
     context.jobs.run('attribute-heads', input, async (progress) => {
       const outputDir = attributeHeadsDirectoryFor(context.workspacePath);
