@@ -12,6 +12,7 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'main/index.ts'),
           // Worker threads load their module by file, so each one is its own entry (see workerModuleUrl).
           'embedding-worker': resolve(import.meta.dirname, 'main/ml/embedding/embedding-worker.ts'),
+          'training-worker': resolve(import.meta.dirname, 'main/ml/mpreid/training-worker.ts'),
         },
       },
     },

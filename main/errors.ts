@@ -100,8 +100,23 @@ export function serializeError(error: unknown): SerializedError {
   return { code: 'internal', message };
 }
 
-/** Rebuilds an AppError on the calling side of IPC or HTTP. */
+const errorClasses: Record<ErrorCode, new (message: string) => AppError> = {
+  validation: ValidationError,
+  not_found: NotFoundError,
+  dataset_format: DatasetFormatError,
+  shape: ShapeError,
+  external_service: ExternalServiceError,
+  cancelled: CancelledError,
+  not_supported: NotSupportedError,
+  conflict: ConflictError,
+  internal: InternalError,
+};
+
+/**
+ * Rebuilds an AppError on the calling side of IPC, HTTP or a worker thread,
+ * as the class of its code, so `instanceof CancelledError` holds there too.
+ */
 export function deserializeError(payload: SerializedError): AppError {
   const code = errorCodes.includes(payload.code) ? payload.code : 'internal';
-  return new AppError(code, payload.message);
+  return new errorClasses[code](payload.message);
 }

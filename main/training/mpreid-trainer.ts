@@ -1,4 +1,4 @@
-import { loadMpreidTrainingData, presetConfig, presetInfo, trainMpreid } from '../ml/mpreid';
+import { loadMpreidTrainingData, presetConfig, presetInfo, trainMpreidInWorker } from '../ml/mpreid';
 import type { MpreidTrainer } from './trainer-port';
 
 /** The MP-ReID trainer of main/ml/mpreid, as the run service calls it. */
@@ -6,5 +6,6 @@ export const mpreidTrainer: MpreidTrainer = {
   presetConfig,
   presetInfo,
   loadTrainingData: loadMpreidTrainingData,
-  train: trainMpreid,
+  // On a worker thread, so that training steps never hold up the thread that answers API calls.
+  train: trainMpreidInWorker,
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../main/errors';
 import { silentProgress, type ProgressReporter } from '../../../main/jobs/progress';
-import { presetConfig, trainMpreid, type MpreidConfig, type MpreidTrainingData } from '../../../main/ml/mpreid';
+import { presetConfig, trainMpreid, trainMpreidInWorker, type MpreidConfig, type MpreidTrainingData } from '../../../main/ml/mpreid';
 import { useTempDirs } from '../../helpers/temp-dirs';
 import { dukeTrainingSubset } from './duke-training-subset';
 
@@ -73,6 +73,34 @@ describe('trainMpreid', () => {
     expect(resumed.epochs.map((record) => record.losses)).toEqual(straight.epochs.map((record) => record.losses));
     expect(resumed.figures).toEqual(straight.figures);
     expect(readFileSync(join(resumedDir, 'image-head.onnx')).equals(readFileSync(straight.artifacts.imageHeadPath))).toBe(true);
+  }, 240_000);
+
+  it('gives the same result on a worker thread', async () => {
+    const config = smallConfig({ stage2Epochs: 1 });
+    const steps: number[] = [];
+    const updates: string[] = [];
+    const progress = { ...silentProgress(), update: (phase: string) => updates.push(phase) };
+
+    const direct = await trainMpreid(data, config, { runDirectory: tempDir('mpreid-direct'), progress: silentProgress() });
+    const inWorker = await trainMpreidInWorker(data, config, { runDirectory: tempDir('mpreid-worker'), progress, hooks: { onStep: (record) => steps.push(record.step) } });
+
+    expect(inWorker.epochs.map((record) => record.losses)).toEqual(direct.epochs.map((record) => record.losses));
+    expect(inWorker.figures).toEqual(direct.figures);
+    expect(steps).toHaveLength(12);
+    expect(new Set(updates)).toEqual(new Set(['stage1', 'stage2']));
+  }, 240_000);
+
+  it('cancels a worker run and resumes it', async () => {
+    const config = smallConfig({ stage2Epochs: 1 });
+    const runDirectory = tempDir('mpreid-worker-cancel');
+    const controller = new AbortController();
+    const hooks = { onEpoch: () => controller.abort() };
+
+    await expect(trainMpreidInWorker(data, config, { runDirectory, progress: silentProgress(controller.signal), hooks })).rejects.toBeInstanceOf(CancelledError);
+    const resumed = await trainMpreidInWorker(data, config, { runDirectory, progress: silentProgress() });
+
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.epochs.map((record) => record.stage)).toEqual(['stage1', 'stage2']);
   }, 240_000);
 
   it('refuses to resume with another configuration', async () => {

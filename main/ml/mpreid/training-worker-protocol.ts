@@ -1,0 +1,19 @@
+import type { SerializedError } from '../../errors';
+import type { EpochRecord, MpreidConfig, MpreidOutcome, MpreidTrainingData, StepRecord } from './training-types';
+
+/** What the training worker receives as its workerData. */
+export interface TrainingWorkerSetup {
+  data: MpreidTrainingData;
+  config: MpreidConfig;
+  runDirectory: string;
+}
+
+/** Messages from the parent: only a request to stop, which the worker honours between steps. */
+export type TrainingWorkerRequest = { kind: 'cancel' };
+
+export type TrainingWorkerReply =
+  | { kind: 'progress'; phase: string; done: number; total: number; message?: string }
+  | { kind: 'step'; record: StepRecord }
+  | { kind: 'epoch'; record: EpochRecord }
+  | { kind: 'done'; outcome: MpreidOutcome }
+  | { kind: 'failed'; error: SerializedError };
