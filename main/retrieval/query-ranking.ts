@@ -40,9 +40,10 @@ const paddingKey = 0x7fffffff;
  * before it. A first pass collects the items no farther than the last true
  * match, then a binary search counts the true matches that precede each
  * collected false match. Distances are compared as int32 keys, which order
- * non-negative float32 values exactly, so both steps run without
- * data-dependent branches: mispredicted branches cost more than the
- * comparisons themselves when the row is scanned in JavaScript.
+ * non-negative float32 values exactly, so both steps compare without
+ * data-dependent branches. Mispredicted branches cost more than the
+ * comparisons themselves when the row is scanned in JavaScript, so the only
+ * such branch skips runs of 8 keys that all lie beyond the last true match.
  */
 export class QueryRanker {
   readonly outcomes: QueryOutcomes;
@@ -110,10 +111,44 @@ export class QueryRanker {
     const candidates = this.candidates;
     const galleryCount = this.personIds.length;
     let count = 0;
-    for (let galleryIndex = 0; galleryIndex < galleryCount; galleryIndex += 1) {
-      // Every index is written, but the count only advances when key <= bound:
-      // (bound - key) >> 31 is -1 when key > bound and 0 otherwise. Both are
-      // non-negative int32, so the difference fits in an int32.
+    let galleryIndex = 0;
+
+    // Most rows hold few candidates, so a run of 8 keys above `bound` is
+    // skipped with one well-predicted branch. Otherwise every index of the
+    // run is written, but the count only advances when key <= bound:
+    // (bound - key) >> 31 is -1 when key > bound and 0 otherwise. Both are
+    // non-negative int32, so the difference fits in an int32.
+    for (; galleryIndex + 7 < galleryCount; galleryIndex += 8) {
+      const start = offset + galleryIndex;
+      const margin0 = bound - keys[start];
+      const margin1 = bound - keys[start + 1];
+      const margin2 = bound - keys[start + 2];
+      const margin3 = bound - keys[start + 3];
+      const margin4 = bound - keys[start + 4];
+      const margin5 = bound - keys[start + 5];
+      const margin6 = bound - keys[start + 6];
+      const margin7 = bound - keys[start + 7];
+      if ((margin0 & margin1 & margin2 & margin3 & margin4 & margin5 & margin6 & margin7) < 0) continue;
+
+      candidates[count] = galleryIndex;
+      count += 1 + (margin0 >> 31);
+      candidates[count] = galleryIndex + 1;
+      count += 1 + (margin1 >> 31);
+      candidates[count] = galleryIndex + 2;
+      count += 1 + (margin2 >> 31);
+      candidates[count] = galleryIndex + 3;
+      count += 1 + (margin3 >> 31);
+      candidates[count] = galleryIndex + 4;
+      count += 1 + (margin4 >> 31);
+      candidates[count] = galleryIndex + 5;
+      count += 1 + (margin5 >> 31);
+      candidates[count] = galleryIndex + 6;
+      count += 1 + (margin6 >> 31);
+      candidates[count] = galleryIndex + 7;
+      count += 1 + (margin7 >> 31);
+    }
+
+    for (; galleryIndex < galleryCount; galleryIndex += 1) {
       candidates[count] = galleryIndex;
       count += 1 + ((bound - keys[offset + galleryIndex]) >> 31);
     }
