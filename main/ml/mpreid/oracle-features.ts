@@ -20,8 +20,8 @@ function fitSentence(tokens: readonly number[], length: number): number[] {
 function sentenceGroups(prompts: IdentityPromptTokens, spec: ModelSpec): number[][][] {
   const table = spec.table!;
   const groups: number[][][] = [];
-  if (table.single.attributeWords && prompts.attributeWords) groups.push([prompts.attributeWords]);
-  if (table.single.chat && prompts.chat) groups.push([prompts.chat]);
+  if (table.single?.rows.attributeWords && prompts.attributeWords) groups.push([prompts.attributeWords]);
+  if (table.single?.rows.chat && prompts.chat) groups.push([prompts.chat]);
   if (table.vqa && prompts.vqa.length > 0) groups.push(prompts.vqa);
   return groups;
 }

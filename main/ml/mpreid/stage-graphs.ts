@@ -25,7 +25,8 @@ export interface ModelSpec {
   implicitTemplate: { tokens: number[]; learnablePositions: number[] };
   /** Explicit prompts; null when the run uses the implicit prompt only. */
   table: PromptTable | null;
-  sentenceCapacity: number;
+  /** Rows of each sentence group fed per batch. */
+  capacity: { single: number; vqa: number };
   lossWeights: LossWeights;
   seed: number;
 }
@@ -82,20 +83,30 @@ function perImage(spec: ModelSpec, identityRows: Tensor): Tensor {
   return reshape(expand(reshape(identityRows, [p, 1, d]), [p, k, d]), [p * k, d]);
 }
 
+/** Features [rows, d] of one sentence group's token matrix, fed as '<group>_tokens' and '<group>_end'. */
+function encodeGroup(context: LayerContext, spec: ModelSpec, group: 'single' | 'vqa', length: number): Tensor {
+  const { graph } = context;
+  const tokens = graph.input(`${group}_tokens`, 'int64', [spec.capacity[group], length]);
+  const endIndex = graph.input(`${group}_end`, 'int64', [spec.capacity[group]]);
+  return graph.scope(textScope, () => encodeSentences(context, spec.text, tokens, endIndex));
+}
+
 /** Identity-level features [P, d] of each explicit prompt kind in the batch, by kind. */
 function explicitPromptFeatures(context: LayerContext, spec: ModelSpec, table: PromptTable): Map<string, Tensor> {
   const { graph } = context;
   const p = spec.identitiesPerBatch;
-  const tokens = graph.input('sentence_tokens', 'int64', [spec.sentenceCapacity, table.length]);
-  const endIndex = graph.input('sentence_end', 'int64', [spec.sentenceCapacity]);
-  const sentences = graph.scope(textScope, () => encodeSentences(context, spec.text, tokens, endIndex));
-
   const features = new Map<string, Tensor>();
-  for (const kind of singleSentenceKinds) {
-    if (table.single[kind]) features.set(kind, gather(sentences, graph.input(`${kind}_rows`, 'int64', [p]), 0));
+
+  if (table.single) {
+    const sentences = encodeGroup(context, spec, 'single', table.single.length);
+    for (const kind of singleSentenceKinds) {
+      if (table.single.rows[kind]) features.set(kind, gather(sentences, graph.input(`${kind}_rows`, 'int64', [p]), 0));
+    }
   }
+
   if (table.vqa) {
-    const q = table.questions;
+    const sentences = encodeGroup(context, spec, 'vqa', table.vqa.length);
+    const q = table.vqa.questions;
     const rows = graph.input('vqa_rows', 'int64', [p * q]);
     const mask = reshape(graph.input('vqa_mask', 'float32', [p * q]), [p, q, 1]);
     const answered = mul(reshape(gather(sentences, rows, 0), [p, q, spec.jointWidth]), mask);

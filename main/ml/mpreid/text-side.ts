@@ -1,7 +1,8 @@
 import type { Tensor } from '../graph/tensor';
-import { concat, expand, gather, slice } from '../ops';
+import type { GraphBuilder } from '../graph/graph-builder';
+import { add, concat, expand, gather, matMul, slice } from '../ops';
 import { embedTokens, encodeTokenEmbeddings, type TextEncoderWeights, type TextTransformerOptions } from '../text/text-transformer';
-import { linear, type LayerContext } from '../training/layers';
+import { uniformWeight, type LayerContext } from '../training/layers';
 
 /** Token table rows of CLIP's byte-pair vocabulary, start and end tokens included. */
 export const clipVocabularySize = 49408;
@@ -49,7 +50,26 @@ export function scratchTextOptions(width: number, layers: number, heads: number,
  */
 export function encodeEmbeddedText(context: LayerContext, text: TextSide, embeddings: Tensor, endIndex: Tensor): Tensor {
   const encoded = encodeTokenEmbeddings(context, embeddings, endIndex, text.options, text.weights);
-  return linear(context, 'prompt_projection', encoded, text.options.outputWidth, text.jointWidth);
+  const { weight, bias } = promptProjection(context, text);
+  return add(matMul(encoded, weight), bias);
+}
+
+// u_P of each graph by scoped name, so that several sentence groups encoded in one graph share it.
+const projections = new WeakMap<GraphBuilder, Map<string, { weight: Tensor; bias: Tensor }>>();
+
+function promptProjection(context: LayerContext, text: TextSide): { weight: Tensor; bias: Tensor } {
+  const { graph } = context;
+  const key = graph.scopedName('prompt_projection');
+  const byName = projections.get(graph) ?? new Map<string, { weight: Tensor; bias: Tensor }>();
+  projections.set(graph, byName);
+  if (!byName.has(key)) {
+    const created = graph.scope('prompt_projection', () => ({
+      weight: uniformWeight(context, 'weight', [text.options.outputWidth, text.jointWidth], text.options.outputWidth),
+      bias: uniformWeight(context, 'bias', [text.jointWidth], text.options.outputWidth),
+    }));
+    byName.set(key, created);
+  }
+  return byName.get(key)!;
 }
 
 /** Features of tokenized sentences [S, L] with end positions [S], in the joint space: [S, jointWidth]. */

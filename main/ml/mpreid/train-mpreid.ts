@@ -8,7 +8,7 @@ import { resolveExecutionProvider } from '../runtime';
 import { exportInferenceModel } from '../training/export';
 import { imageHeadGraph, textEncoderGraph } from './inference-graphs';
 import { usesExplicitPrompts } from './presets';
-import { batchSentenceCapacity, buildPromptTable, type PromptTable } from './prompt-table';
+import { batchCapacity, buildPromptTable, tableSentences, type PromptTable } from './prompt-table';
 import { readJournal } from './run-journal';
 import { runStage, type StageRun } from './stage-runner';
 import { buildStage1Step, buildStage2Step, type ModelSpec } from './stage-graphs';
@@ -113,9 +113,9 @@ function validateRun(data: MpreidTrainingData, config: MpreidConfig): void {
 async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promise<ModelSpec> {
   const table: PromptTable | null = usesExplicitPrompts(config.prompts) ? buildPromptTable(data.prompts, config.prompts) : null;
   const configured = config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : 77;
-  const needed = Math.max(data.implicitTemplate.tokens.length, table?.length ?? 0);
+  const needed = Math.max(data.implicitTemplate.tokens.length, table?.single?.length ?? 0, table?.vqa?.length ?? 0);
   const contextLength = Math.min(configured, needed);
-  if (table) table.length = contextLength;
+  const sentences = table ? tableSentences(table) : [];
 
   return {
     featureWidth: data.featureWidth,
@@ -123,10 +123,10 @@ async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promis
     classes: data.classes,
     identitiesPerBatch: config.identitiesPerBatch,
     imagesPerIdentity: config.imagesPerIdentity,
-    text: await resolveTextSide(config, contextLength, [...(table?.sentences ?? []), data.implicitTemplate.tokens]),
+    text: await resolveTextSide(config, contextLength, [...sentences, data.implicitTemplate.tokens]),
     implicitTemplate: data.implicitTemplate,
     table,
-    sentenceCapacity: table ? batchSentenceCapacity(table, config.identitiesPerBatch) : 0,
+    capacity: table ? batchCapacity(table, config.identitiesPerBatch) : { single: 0, vqa: 0 },
     lossWeights: config.lossWeights,
     seed: config.seed,
   };
@@ -137,7 +137,7 @@ function fingerprintOf(data: MpreidTrainingData, config: MpreidConfig, spec: Mod
   const hash = createHash('sha256').update(JSON.stringify(decisive));
   hash.update(new Uint8Array(data.trainLabels.buffer, data.trainLabels.byteOffset, data.trainLabels.byteLength));
   hash.update(new Uint8Array(data.train.features.buffer, data.train.features.byteOffset, data.train.features.byteLength));
-  hash.update(JSON.stringify([spec.table?.sentences ?? [], data.implicitTemplate]));
+  hash.update(JSON.stringify([spec.table ? tableSentences(spec.table) : [], data.implicitTemplate]));
   return hash.digest('hex');
 }
 

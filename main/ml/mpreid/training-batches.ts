@@ -51,16 +51,21 @@ export function stage2Batches(data: MpreidTrainingData, config: MpreidConfig, sp
       };
       if (!spec.table) return feeds;
 
-      const prompts = assemblePromptBatch(spec.table, batch.classes, spec.sentenceCapacity);
+      const prompts = assemblePromptBatch(spec.table, batch.classes, spec.capacity);
       const p = batch.classes.length;
-      const promptFeeds: Record<string, ReturnType<typeof createTensor>> = {
-        sentence_tokens: createTensor('int64', prompts.tokens, [spec.sentenceCapacity, spec.table.length]),
-        sentence_end: createTensor('int64', prompts.endIndex, [spec.sentenceCapacity]),
-      };
-      for (const [kind, rows] of Object.entries(prompts.single)) promptFeeds[`${kind}_rows`] = createTensor('int64', rows, [p]);
-      if (prompts.vqaRows && prompts.vqaMask) {
-        promptFeeds.vqa_rows = createTensor('int64', prompts.vqaRows, [prompts.vqaRows.length]);
-        promptFeeds.vqa_mask = createTensor('float32', prompts.vqaMask, [prompts.vqaMask.length]);
+      const promptFeeds: Record<string, ReturnType<typeof createTensor>> = {};
+      if (prompts.single) {
+        const { tokens, endIndex, rows } = prompts.single;
+        promptFeeds.single_tokens = createTensor('int64', tokens, [spec.capacity.single, spec.table.single!.length]);
+        promptFeeds.single_end = createTensor('int64', endIndex, [spec.capacity.single]);
+        for (const [kind, kindRows] of Object.entries(rows)) promptFeeds[`${kind}_rows`] = createTensor('int64', kindRows, [p]);
+      }
+      if (prompts.vqa) {
+        const { tokens, endIndex, rows, mask } = prompts.vqa;
+        promptFeeds.vqa_tokens = createTensor('int64', tokens, [spec.capacity.vqa, spec.table.vqa!.length]);
+        promptFeeds.vqa_end = createTensor('int64', endIndex, [spec.capacity.vqa]);
+        promptFeeds.vqa_rows = createTensor('int64', rows, [rows.length]);
+        promptFeeds.vqa_mask = createTensor('float32', mask, [mask.length]);
       }
       return { ...feeds, ...promptFeeds };
     },

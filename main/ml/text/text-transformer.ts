@@ -2,7 +2,7 @@ import { ShapeError, ValidationError } from '../../errors';
 import { formatShape } from '../graph/dims';
 import type { GraphBuilder } from '../graph/graph-builder';
 import type { Tensor } from '../graph/tensor';
-import { add, cast, equal, gather, mul, reduceSum, unsqueeze } from '../ops';
+import { add, cast, equal, gather, mul, reduceSum, slice, unsqueeze } from '../ops';
 import type { LayerContext } from '../training/layers';
 import { dense, encoderLayer, textLayerNorm, type TextLayerContext } from './text-layers';
 import { textEncoderScope, textWeight, type TextEncoderWeights } from './text-weights';
@@ -59,8 +59,8 @@ function withWeights(context: LayerContext, weights: TextEncoderWeights | undefi
  */
 export function embedTokens(context: LayerContext, tokens: Tensor, options: TextTransformerOptions, weights?: TextEncoderWeights): Tensor {
   validateTextOptions(options);
-  if (tokens.dtype !== 'int64' || tokens.rank !== 2 || tokens.shape[1] !== options.contextLength) {
-    throw new ShapeError(`Text tokens ${tokens.name} are ${tokens.dtype} ${formatShape(tokens.shape)}; expected int64 [n, ${options.contextLength}].`);
+  if (tokens.dtype !== 'int64' || tokens.rank !== 2 || !fitsContext(tokens.shape[1], options)) {
+    throw new ShapeError(`Text tokens ${tokens.name} are ${tokens.dtype} ${formatShape(tokens.shape)}; expected int64 [n, L] with L at most ${options.contextLength}.`);
   }
 
   const textContext = withWeights(context, weights);
@@ -89,18 +89,21 @@ export function encodeTokenEmbeddings(context: LayerContext, embeddings: Tensor,
 
   return graph.scope(textEncoderScope, () => {
     const features = graph.scope('text_model', () => {
-      const positions = scopes(graph, ['embeddings', 'position_embedding'], () =>
+      const table = scopes(graph, ['embeddings', 'position_embedding'], () =>
         textWeight(textContext, weights, 'weight', [options.contextLength, options.width], { normal: positionEmbeddingStd }, { leadingRows: true }),
       );
+      // Causal attention makes a shorter batch exact: its positions are the table's first rows.
+      const length = embeddings.shape[1] as number;
+      const positions = length < options.contextLength ? slice(table, [0], [length], [0]) : table;
       let x = add(embeddings, positions);
 
-      const causalMask = causalMaskConstant(graph, options.contextLength, context.dtype);
+      const causalMask = causalMaskConstant(graph, length, context.dtype);
       for (let layer = 0; layer < options.layers; layer++) {
         x = scopes(graph, ['encoder', 'layers', String(layer)], () => encoderLayer(textContext, x, { ...options, causalMask }));
       }
 
       const normalized = textLayerNorm(textContext, 'final_layer_norm', x, options.width);
-      return selectEndTokens(normalized, eosIndex, options.contextLength);
+      return selectEndTokens(normalized, eosIndex, length);
     });
     return dense(textContext, 'text_projection', features, options.width, options.outputWidth, options.width ** -0.5, { bias: false });
   });
@@ -108,12 +111,17 @@ export function encodeTokenEmbeddings(context: LayerContext, embeddings: Tensor,
 
 function requireEncoderInputs(embeddings: Tensor, eosIndex: Tensor, options: TextTransformerOptions, context: LayerContext): void {
   const { contextLength, width } = options;
-  if (embeddings.dtype !== context.dtype || embeddings.rank !== 3 || embeddings.shape[1] !== contextLength || embeddings.shape[2] !== width) {
-    throw new ShapeError(`Token embeddings ${embeddings.name} are ${embeddings.dtype} ${formatShape(embeddings.shape)}; expected ${context.dtype} [n, ${contextLength}, ${width}].`);
+  if (embeddings.dtype !== context.dtype || embeddings.rank !== 3 || !fitsContext(embeddings.shape[1], options) || embeddings.shape[2] !== width) {
+    throw new ShapeError(`Token embeddings ${embeddings.name} are ${embeddings.dtype} ${formatShape(embeddings.shape)}; expected ${context.dtype} [n, L, ${width}] with L at most ${contextLength}.`);
   }
   if (eosIndex.dtype !== 'int64' || eosIndex.rank !== 1 || eosIndex.shape[0] !== embeddings.shape[0]) {
     throw new ShapeError(`End-token positions ${eosIndex.name} are ${eosIndex.dtype} ${formatShape(eosIndex.shape)}; expected int64 [${embeddings.shape[0]}], one position per sentence.`);
   }
+}
+
+/** Whether a sentence length is static and within the encoder's context. */
+function fitsContext(length: Tensor['shape'][number], options: TextTransformerOptions): boolean {
+  return typeof length === 'number' && length >= 1 && length <= options.contextLength;
 }
 
 /** Runs `build` inside nested scopes, outermost first. */
