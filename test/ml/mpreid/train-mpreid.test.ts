@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../main/errors';
 import { silentProgress, type ProgressReporter } from '../../../main/jobs/progress';
 import { presetConfig, trainMpreid, trainMpreidInWorker, type MpreidConfig, type MpreidTrainingData } from '../../../main/ml/mpreid';
+import { encodeSafetensors, readSafetensors } from '../../../main/ml/training/safetensors';
 import { useTempDirs } from '../../helpers/temp-dirs';
+import { randomClipTensors } from '../text/clip-text-fixture';
 import { dukeTrainingSubset } from './duke-training-subset';
 
 const tempDir = useTempDirs();
@@ -131,6 +133,22 @@ describe('trainMpreid', () => {
 
     expect(outcome.epochs.map((record) => record.stage)).toEqual(['stage2']);
     expect(readFileSync(outcome.artifacts.textEncoderPath).length).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('trains with frozen CLIP weights from a file', async () => {
+    const clipLike = { vocabularySize: 49408, contextLength: 77, width: 64, layers: 1, heads: 1, outputWidth: 64 };
+    const weightsPath = join(tempDir('mpreid-clip-weights'), 'clip-text.safetensors');
+    writeFileSync(weightsPath, encodeSafetensors({ tensors: randomClipTensors(clipLike), metadata: { format: 'pt' } }));
+    const runDirectory = tempDir('mpreid-clip');
+
+    const outcome = await trainMpreid(data, smallConfig({ stage2Epochs: 1, textEncoder: { source: 'clip', weightsPath } }), { runDirectory, progress: silentProgress() });
+
+    expect(outcome.figures!.mAP).toBeGreaterThan(0);
+    const journal = JSON.parse(readFileSync(join(runDirectory, 'journal.json'), 'utf8')) as { checkpoints: Record<string, string> };
+    const trained = await readSafetensors(join(runDirectory, journal.checkpoints.stage2));
+    const names = trained.tensors.map((tensor) => tensor.name);
+    expect(names).toContain('text/prompt_projection/weight');
+    expect(names.filter((name) => name.includes('text_encoder/'))).toEqual([]);
   }, 240_000);
 
   it('trains the learnable-only preset without explicit prompts', async () => {
