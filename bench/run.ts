@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
  * Benchmarks read the real data in ../shared/data next to the checkout.
  */
 
-const benchmarks = ['import', 'embedding', 'evaluation', 'training', 'training-proof'] as const;
+const benchmarks = ['import', 'embedding', 'evaluation', 'training', 'training-proof', 'attribute-heads', 'ablation'] as const;
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !benchmarks.includes(name as (typeof benchmarks)[number]));
