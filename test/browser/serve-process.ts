@@ -13,10 +13,14 @@ export interface ServeProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts `main/server/serve.ts` on a free port and waits for the JSON line with its URL. */
-export async function startServeProcess(workspacePath: string): Promise<ServeProcess> {
+/**
+ * Starts `main/server/serve.ts` on a free port and waits for the JSON line with its URL.
+ * `env` adds variables to the ones the test process passes on.
+ */
+export async function startServeProcess(workspacePath: string, env: Record<string, string> = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/serve.ts', '--workspace', workspacePath, '--port', '0'], {
     cwd: repoRoot,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,5 +1,6 @@
 import { Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { PathPicker } from '../../components/path-picker';
+import { ClipDownload } from './clip-download';
 import type { TextEncoder } from './config-draft';
 import { IntegerField, type DraftBinding } from './draft-fields';
 
@@ -40,18 +41,19 @@ export function EncoderFields({ binding, onSourceChange }: EncoderFieldsProps) {
             <IntegerField binding={binding} path="textEncoder.contextLength" label="Context length" description="tokens, 8 to 77" />
           </Group>
         ) : (
-          <PathPicker
-            label="CLIP text weights"
-            description="ViT-B/16 text transformer as .safetensors or .onnx; kept frozen."
-            kind="file"
-            // NOTE: the web file browser accepts extensions of at most 8 letters, so it lists .onnx files only; a .safetensors path can be typed.
-            extensions={['.onnx']}
-            value={encoder.weightsPath}
-            onChange={(path) => binding.setField('textEncoder.weightsPath', path)}
-            error={binding.errors['textEncoder.weightsPath']}
-            required
-            testId="clip-weights"
-          />
+          <ClipDownload>
+            <PathPicker
+              label="CLIP text weights"
+              description="ViT-B/16 text transformer as .safetensors or .onnx; kept frozen."
+              kind="file"
+              extensions={['.safetensors', '.onnx']}
+              value={encoder.weightsPath}
+              onChange={(path) => binding.setField('textEncoder.weightsPath', path)}
+              error={binding.errors['textEncoder.weightsPath']}
+              required
+              testId="clip-weights"
+            />
+          </ClipDownload>
         )}
       </Stack>
     </Stack>
