@@ -1,4 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
@@ -34,7 +36,23 @@ const shortRun: Record<string, string> = {
   seed: '7',
 };
 
+/**
+ * Steps per epoch of the first run, so that the page sees it running for a
+ * few seconds while its 3 epochs stay within the loss plot's 60 dotted points.
+ */
+const watchedStepsPerEpoch = '15';
+/** Steps per epoch of the run that is cancelled, so that the Cancel click lands well before its last epoch. */
+const cancelledStepsPerEpoch = '40';
+
 const description = 'A man in a dark jacket carrying a backpack.';
+
+/** What the fake hub serves as CLIP's model.safetensors: not real weights, but bytes with a published checksum. */
+const checkpoint = Buffer.alloc(12 * 1024 * 1024, 'clip');
+const checkpointChecksum = createHash('sha256').update(checkpoint).digest('hex');
+const checkpointRoute = '/openai/clip-vit-base-patch16/resolve/main/model.safetensors';
+/** Pace of the slow hub: one chunk per interval, so a download takes several seconds and can be cancelled halfway. */
+const slowChunkBytes = 1024 * 1024;
+const slowChunkIntervalMs = 400;
 
 interface RunSummary {
   runId: number;
@@ -42,6 +60,8 @@ interface RunSummary {
   status: string;
   figures: { mAP: number; rank1: number; mINP: number } | null;
   oracle: boolean;
+  epochsDone: number;
+  epochsTotal: number;
 }
 
 interface RunDetail extends RunSummary {
@@ -51,6 +71,9 @@ interface RunDetail extends RunSummary {
 
 let tempDir: string;
 let subset: DukeSubset;
+let hub: Server;
+/** 'slow' trickles the checkpoint out; 'fast' sends it at once. */
+let hubPace: 'slow' | 'fast' = 'slow';
 let server: ServeProcess;
 let browser: Browser;
 let page: Page;
@@ -62,7 +85,10 @@ beforeAll(async () => {
   tempDir = mkdtempSync(join(tmpdir(), 'mpreid-training-'));
   subset = buildDukeSubset(join(tempDir, 'duke-training'), 4, 8);
   copyTrainIdentities(subset.rootDir);
-  server = await startServeProcess(join(tempDir, 'training.mpreid'));
+  hub = await startHub();
+  const address = hub.address();
+  const hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  server = await startServeProcess(join(tempDir, 'training.mpreid'), { MPREID_HF_ENDPOINT: hubUrl });
 
   const { datasetId } = await callApi<{ datasetId: number }>('datasets.import', { datasetDir: subset.rootDir, attributesFile: attributeFile });
   const { proposedCard } = await callApi<{ proposedCard: unknown }>('models.inspect', { filePath: modelPath });
@@ -79,6 +105,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  if (hub?.listening) await closeHub();
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
@@ -94,6 +121,43 @@ function copyTrainIdentities(rootDir: string): void {
       copyFileSync(join(fromDir, name), join(toDir, name));
     }
   }
+}
+
+/** Starts a Hugging Face stand-in on 127.0.0.1 that serves CLIP's checkpoint with its SHA-256 in X-Linked-Etag. */
+async function startHub(): Promise<Server> {
+  const started = createServer(serveCheckpoint);
+  await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
+  return started;
+}
+
+function serveCheckpoint(request: IncomingMessage, response: ServerResponse): void {
+  if (request.url !== checkpointRoute) {
+    response.writeHead(404).end();
+    return;
+  }
+  response.writeHead(200, { 'content-length': String(checkpoint.length), 'x-linked-etag': `"${checkpointChecksum}"` });
+  if (hubPace === 'fast') {
+    response.end(checkpoint);
+    return;
+  }
+
+  let offset = 0;
+  const timer = setInterval(() => {
+    response.write(checkpoint.subarray(offset, offset + slowChunkBytes));
+    offset += slowChunkBytes;
+    if (offset >= checkpoint.length) {
+      clearInterval(timer);
+      response.end();
+    }
+  }, slowChunkIntervalMs);
+  response.on('close', () => clearInterval(timer));
+}
+
+/** Stops the hub and drops its open connections, so that the next download finds nothing listening. */
+async function closeHub(): Promise<void> {
+  const closed = new Promise((resolve) => hub.close(resolve));
+  hub.closeAllConnections();
+  await closed;
 }
 
 /** Calls the API from the test process with the server's token, to compare the page with the service. */
@@ -138,16 +202,9 @@ function configField(path: string): Locator {
   return page.getByTestId(`config-${path}`);
 }
 
-/** Records in the page whether a progress bar of the open run showed step counts, however briefly. */
-async function watchForProgress(): Promise<void> {
-  await page.evaluate(() => {
-    const seen = window as unknown as { trainingProgressSeen: boolean };
-    seen.trainingProgressSeen = false;
-    new MutationObserver(() => {
-      const progress = document.querySelector('[data-testid="run-view"] [data-testid="job-progress"]');
-      if (progress && /\d+ \/ \d+ steps/.test(progress.textContent ?? '')) seen.trainingProgressSeen = true;
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
-  });
+/** Returns where the server stores the downloaded CLIP checkpoint: the model folder beside the workspace file. */
+function clipWeightsPath(): string {
+  return join(tempDir, 'training.mpreid.models', 'openai--clip-vit-base-patch16.safetensors');
 }
 
 function percent(fraction: number): string {
@@ -181,17 +238,17 @@ describe('training in the browser', () => {
     await chooseOption(configField('executionProvider'), 'CPU');
     await chooseOption(configField('evaluationFeatures'), 'Image features only');
     await configField('evaluateEachEpoch').check();
+    await configField('stepsPerEpoch').fill(watchedStepsPerEpoch);
     await page.getByTestId('vocabulary-path').fill(vocabularyPath);
     expect(await page.getByTestId('config-invalid').count()).toBe(0);
 
-    await watchForProgress();
     await page.getByTestId('start-training').click();
     const view = page.getByTestId('run-view');
+    await waitForOrAlert(view.getByTestId('job-progress').getByText(/\d+ \/ \d+ steps/));
     await waitForOrAlert(view.getByTestId('loss-curves').locator('polyline').first());
     await screenshot('running');
     await waitForOrAlert(page.locator('[data-testid="run-view"][data-status="succeeded"]'));
 
-    expect(await page.evaluate(() => (window as unknown as { trainingProgressSeen: boolean }).trainingProgressSeen)).toBe(true);
     const [summary] = await callApi<RunSummary[]>('training.list', {});
     const detail = await callApi<RunDetail>('training.get', { runId: summary.runId });
     const terms = new Set(detail.steps.flatMap((step) => Object.keys(step.losses)));
@@ -280,6 +337,81 @@ describe('training in the browser', () => {
     await row.getByTestId('oracle-badge').waitFor();
     expect(await row.getAttribute('data-oracle')).toBe('true');
     await screenshot('oracle');
+  });
+
+  it('cancelled run resumes to success', async () => {
+    await page.getByTestId('text-encoder-source').getByText('Train from scratch', { exact: true }).click();
+    for (const [path, value] of Object.entries(shortRun)) await configField(path).fill(value);
+    await configField('stepsPerEpoch').fill(cancelledStepsPerEpoch);
+    await chooseOption(configField('evaluationFeatures'), 'Image features only');
+    await page.getByTestId('start-training').click();
+
+    const view = page.getByTestId('run-view');
+    const progress = view.getByTestId('job-progress');
+    await waitForOrAlert(progress.getByText(/\d+ \/ \d+ steps/));
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('[data-testid="run-view"][data-status="cancelled"]').waitFor();
+    await view.getByTestId('run-cancelled').waitFor();
+    const [cancelled] = await callApi<RunSummary[]>('training.list', {});
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.epochsDone).toBeLessThan(cancelled.epochsTotal);
+    await screenshot('cancelled');
+
+    await view.getByTestId('resume-run').click();
+    await waitForOrAlert(page.locator('[data-testid="run-view"][data-status="succeeded"]'));
+    const [resumed] = await callApi<RunSummary[]>('training.list', {});
+    expect(resumed.runId).toBe(cancelled.runId);
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.epochsDone).toBe(resumed.epochsTotal);
+    await page.getByTestId('runs-table').locator(`tr[data-run-id="${resumed.runId}"] [data-status="succeeded"]`).waitFor();
+  });
+
+  it('CLIP download shows bytes and cancels', async () => {
+    hubPace = 'slow';
+    await page.getByTestId('text-encoder-source').getByText('CLIP weights file', { exact: true }).click();
+    await page.getByTestId('download-clip').click();
+
+    const progress = page.getByTestId('clip-download-progress');
+    await progress.getByText(/[1-9][\d.,]* MB of 12\.6 MB/).waitFor();
+    await progress.getByTestId('clip-download-progress-time-left').waitFor();
+    await screenshot('clip-downloading');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByText('CLIP download cancelled').waitFor();
+    await progress.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('clip-weights').inputValue()).toBe('');
+    expect(existsSync(`${clipWeightsPath()}.partial`)).toBe(false);
+    expect(existsSync(clipWeightsPath())).toBe(false);
+  });
+
+  it('CLIP download fills the weights path', async () => {
+    hubPace = 'fast';
+    await page.getByTestId('download-clip').click();
+
+    await expect.poll(() => page.getByTestId('clip-weights').inputValue()).toBe(clipWeightsPath());
+    expect(readFileSync(clipWeightsPath()).equals(checkpoint)).toBe(true);
+    expect(await page.getByTestId('clip-download-progress').count()).toBe(0);
+
+    await page.getByTestId('clip-weights-browse').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('openai--clip-vit-base-patch16.safetensors', { exact: true }).waitFor();
+    await screenshot('clip-downloaded');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('CLIP download without a hub explains', async () => {
+    await closeHub();
+    await page.getByTestId('clip-weights').fill('');
+    await page.getByTestId('download-clip').click();
+
+    const failure = page.getByRole('alert').filter({ hasText: 'CLIP download failed' });
+    await failure.waitFor();
+    expect(await failure.getAttribute('data-error-code')).toBe('external_service');
+    expect(await failure.innerText()).toContain('Could not reach');
+    expect(await failure.innerText()).toContain('pick the file from disk');
+    expect(await page.getByTestId('clip-weights').inputValue()).toBe('');
+    await screenshot('clip-offline');
   });
 
   it('page raised no script errors', () => {

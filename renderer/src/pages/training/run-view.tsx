@@ -83,7 +83,12 @@ function RunBody({ run, progress, onCancel, cancelling }: RunBodyProps) {
           <JobProgress progress={progress} unit="steps" onCancel={run.jobId === null ? undefined : onCancel} cancelling={cancelling} />
         </Stack>
       )}
-      {run.error && (
+      {run.status === 'cancelled' && (
+        <Alert color="gray" variant="light" title="Run cancelled" data-testid="run-cancelled">
+          Resume continues from the last finished epoch.
+        </Alert>
+      )}
+      {run.error && run.status !== 'cancelled' && (
         <Alert color="red" variant="light" title={`Run failed (${run.error.code})`} role="alert" data-testid="run-error">
           {run.error.message}
         </Alert>
