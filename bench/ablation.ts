@@ -10,10 +10,11 @@ import { loadClipTokenizer } from '../main/ml/tokenizer';
 
 /**
  * The ablation of MP-ReID's prompt kinds on DukeMTMC-reID with frozen OSNet
- * x0.25 (MSMT17) features, through the same API the app uses: import with
- * the attribute file, embed, ChatGPT-style prompts from the offline
- * template, VQA answers from attribute heads trained on the frozen features,
- * then each preset trained and evaluated on the full query and gallery.
+ * x0.25 (MSMT17) features, through the same API the app uses. It imports
+ * the dataset with its attribute file and embeds it. ChatGPT-style prompts
+ * come from the offline template, and VQA answers from attribute heads
+ * trained on the frozen features. Each preset is then trained and evaluated
+ * on the full query and gallery.
  * Prints one JSON line per step and per preset, beside the frozen baseline.
  * The workspace is kept in .cache/bench, so a rerun skips import, embedding
  * and VQA; runs start afresh. Arguments: stage-2 epochs, then presets.

@@ -11,12 +11,12 @@ type Values = ReadonlyMap<string, Float32Array | Float64Array>;
 /** Sentences per text-encoder run. */
 const sentencesPerRun = 512;
 
-/** The sentence cut to `length` tokens, keeping its end token last. */
+/** Cuts a sentence to `length` tokens, keeping its end token last. */
 function fitSentence(tokens: readonly number[], length: number): number[] {
   return tokens.length <= length ? [...tokens] : [...tokens.slice(0, length - 1), tokens.at(-1)!];
 }
 
-/** The prompt sentences an identity contributes, grouped as the run's graph groups them: one group per kind. */
+/** Groups an identity's prompt sentences as the run's graph does: one group per prompt kind. */
 function sentenceGroups(prompts: IdentityPromptTokens, spec: ModelSpec): number[][][] {
   const table = spec.table!;
   const groups: number[][][] = [];

@@ -61,7 +61,7 @@ export function buildPromptTable(prompts: readonly IdentityPromptTokens[], kinds
   return { single, vqa };
 }
 
-/** All sentences of the table, for building a vocabulary or a fingerprint. */
+/** Lists every sentence of the table, for building a vocabulary or a fingerprint. */
 export function tableSentences(table: PromptTable): number[][] {
   return [...(table.single?.sentences ?? []), ...(table.vqa?.sentences ?? [])];
 }
