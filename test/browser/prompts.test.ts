@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, imageUrls, startOpenAiTestServer, userText, type OpenAiTestServer, type ReceivedRequest, type TestReply } from '../helpers/openai-test-server';
@@ -10,6 +10,7 @@ import { launchChromium } from './launch-chromium';
 import { ensureWebBuild } from './web-build';
 
 const attributeFile = join(repoRoot, '../shared/data/attributes/duke_attribute.mat');
+const modelPath = join(repoRoot, '../shared/data/models/osnet_x0_25_msmt17.onnx');
 const artifactsDir = join(repoRoot, 'test-artifacts/browser');
 
 /** Key the server reads from its environment; the page must never show it. */
@@ -41,6 +42,17 @@ interface PromptRevision {
   restores: number | null;
 }
 
+interface SplitCounts {
+  images: number;
+}
+
+interface TrainedHeads {
+  modelPath: string;
+  accuracy: { attribute: string; accuracy: number; images: number }[];
+  meanAccuracy: number;
+  questionKeys: string[];
+}
+
 interface IdentityPrompts {
   chat: { promptId: number; current: PromptRevision } | null;
   review: { status: string; note: string };
@@ -50,6 +62,9 @@ let tempDir: string;
 let subset: DukeSubset;
 let trainPersonIds: number[];
 let datasetId: number;
+let modelId: number;
+/** Images of the dataset in every split. */
+let imageCount: number;
 let server: ServeProcess;
 let chatModel: OpenAiTestServer;
 let browser: Browser;
@@ -68,8 +83,12 @@ beforeAll(async () => {
   delete process.env[keyVariable];
   await callApi('prompts.chatSettings.update', { baseUrl: chatModel.baseUrl, model: 'test-model', visionModel: 'test-vision', ...prices });
 
-  const report = await callApi<{ datasetId: number }>('datasets.import', { datasetDir: subset.rootDir, attributesFile: attributeFile });
+  const report = await callApi<{ datasetId: number; splits: Record<'train' | 'query' | 'gallery', SplitCounts> }>('datasets.import', { datasetDir: subset.rootDir, attributesFile: attributeFile });
   datasetId = report.datasetId;
+  imageCount = report.splits.train.images + report.splits.query.images + report.splits.gallery.images;
+  const { proposedCard } = await callApi<{ proposedCard: unknown }>('models.inspect', { filePath: modelPath });
+  modelId = (await callApi<{ modelId: number }>('models.register', { filePath: modelPath, card: proposedCard })).modelId;
+  await callApi('embeddings.run', { datasetId, modelId, executionProvider: 'cpu' });
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
@@ -443,10 +462,49 @@ describe('prompt review in the browser', () => {
     expect(entries.find((entry) => entry.attribute === 'backpack' && entry.value === 2)).toMatchObject({ word: 'a rucksack', isDefault: false });
   });
 
+  it('attribute heads train and answer', async () => {
+    await openPage('Prompts');
+    await page.getByRole('tab', { name: 'Answer VQA questions' }).click();
+    await page.getByRole('radiogroup', { name: 'Answer provider' }).getByText('ONNX attribute model', { exact: true }).click();
+    const heads = page.getByTestId('attribute-heads');
+    expect(await heads.getByTestId('head-epochs').inputValue()).toBe('20');
+    await heads.getByTestId('head-epochs').fill('2');
+    await heads.getByTestId('train-heads').click();
+
+    const table = heads.getByTestId('head-accuracy');
+    await waitForOrAlert(table);
+    // The service trains with a fixed seed, so the same request gives the heads that the page shows.
+    const expected = await callApi<TrainedHeads>('attributes.heads.train', { datasetId, imageModelId: modelId, epochs: 2 });
+    expect(expected.accuracy.length).toBeGreaterThan(0);
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-attribute')))).toEqual(expected.accuracy.map((head) => head.attribute));
+    for (const head of expected.accuracy.filter((candidate) => candidate.images > 0)) {
+      expect(await table.locator(`tr[data-attribute="${head.attribute}"] [data-figure="accuracy"]`).innerText()).toBe(percent(head.accuracy));
+    }
+    expect(await heads.getByTestId('head-mean-accuracy').innerText()).toBe(percent(expected.meanAccuracy));
+    await screenshot('attribute-heads');
+
+    await heads.getByTestId('answer-with-heads').click();
+    const report = page.getByTestId('vqa-report');
+    await waitForOrAlert(report.getByText(basename(expected.modelPath), { exact: false }));
+    expect(await report.innerText()).toContain(`${imageCount} images with ${basename(expected.modelPath)}: ${imageCount} answered`);
+    expect(await page.getByTestId('onnx-model-path').inputValue()).toBe(expected.modelPath);
+
+    const [first] = await listPrompts();
+    const detail = await callApi<{ cameras: { images: { imageId: number }[] }[] }>('identities.get', { identityId: first.identityId });
+    const entries = await callApi<{ questionKey: string; answer: { current: PromptRevision & { model: string | null } } | null }[]>('prompts.image', { imageId: detail.cameras[0].images[0].imageId });
+    const answeredByHeads = entries.filter((entry) => entry.answer?.current.model === basename(expected.modelPath));
+    expect(answeredByHeads.map((entry) => entry.questionKey).sort()).toEqual([...expected.questionKeys].sort());
+    await screenshot('attribute-heads-answered');
+  });
+
   it('page raised no script errors', () => {
     expect(scriptErrors).toEqual([]);
   });
 });
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
 
 /** Returns a lower-case word that occurs in some of the texts but not all, or in all when no word does. */
 function distinctiveWord(texts: string[]): string {

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, JsonInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Divider, Group, JsonInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { VqaProviderRequest } from '../../../../main/prompts/api-schemas';
 import { ErrorAlert } from '../../components/error-alert';
@@ -7,6 +7,7 @@ import { JobProgress } from '../../components/job-progress';
 import { PathPicker } from '../../components/path-picker';
 import { useJob } from '../../hooks/use-job';
 import { useNotify } from '../../hooks/use-notify';
+import { AttributeHeadsPanel } from './attribute-heads-panel';
 import { exampleOnnxSettings, parseOnnxProvider } from './onnx-provider-fields';
 import { VqaReportView } from './vqa-report-view';
 
@@ -46,13 +47,27 @@ export function VqaPanel({ datasetId, personIds, onFinished }: VqaPanelProps) {
     return 'provider' in parsed ? parsed.provider : null;
   };
 
-  const start = async () => {
-    const chosen = provider();
-    if (!chosen) return;
+  const answer = async (chosen: VqaProviderRequest) => {
     const outcome = await job.start({ datasetId, provider: chosen, split: split === 'all' ? undefined : split, personIds, overwriteEdits });
     if (outcome.status === 'succeeded') notify({ tone: 'success', title: 'VQA finished', message: `${formatCount(outcome.result.answers)} answers, ${formatCount(outcome.result.sentences)} sentences.` });
     if (outcome.status === 'cancelled') notify({ tone: 'info', title: 'VQA cancelled', message: 'Answers stored so far are kept; running again continues from them.' });
     onFinished();
+  };
+
+  const start = () => {
+    const chosen = provider();
+    if (chosen) void answer(chosen);
+  };
+
+  /** Shows the trained heads' model and settings in the ONNX fields, so the analyst can see which model answered, and runs VQA with them. */
+  const answerWithHeads = (heads: VqaProviderRequest) => {
+    if (heads.kind === 'onnx') {
+      const { kind: _kind, modelPath: headsPath, ...settings } = heads;
+      setModelPath(headsPath);
+      setOnnxSettings(JSON.stringify(settings, null, 2));
+      setSettingsError(null);
+    }
+    void answer(heads);
   };
 
   return (
@@ -76,7 +91,9 @@ export function VqaPanel({ datasetId, personIds, onFinished }: VqaPanelProps) {
       </Group>
       {kind === 'onnx' && (
         <>
-          <PathPicker label="ONNX attribute model" kind="file" extensions={['.onnx']} value={modelPath} onChange={setModelPath} required />
+          <AttributeHeadsPanel datasetId={datasetId} onAnswer={answerWithHeads} answering={job.running} />
+          <Divider label="ONNX model file" labelPosition="left" />
+          <PathPicker label="ONNX attribute model" kind="file" extensions={['.onnx']} value={modelPath} onChange={setModelPath} required testId="onnx-model-path" />
           <JsonInput
             label="Model settings"
             description="Input name and size, normalisation, and which output answers which question key. One score answers yes/no at the threshold; several scores pick the label with the highest."
