@@ -13,6 +13,15 @@ const log = createLogger('Retrieval');
  */
 const blockValues = 4 * 1024 * 1024;
 
+/**
+ * Returns `matrix`, or a private copy of it when it lives in a
+ * SharedArrayBuffer, because onnxruntime-node 1.31 rejects tensors over
+ * shared memory with "Invalid argument".
+ */
+export function unsharedMatrix(matrix: Float32Array): Float32Array {
+  return matrix.buffer instanceof SharedArrayBuffer ? matrix.slice() : matrix;
+}
+
 /** Rows per block for a matrix of `columnCount` columns: as many as fit in one block, at least 1. */
 export function blockRowCount(rowCount: number, columnCount: number): number {
   return Math.max(1, Math.min(rowCount, Math.floor(blockValues / columnCount)));
@@ -54,9 +63,9 @@ export interface BlockOptions<Block> {
 export async function forEachDistanceBlock(rows: Float32Array, columns: Float32Array, dimension: number, options: BlockOptions<DistanceBlock>): Promise<void> {
   const columnCount = columns.length / dimension;
   const session = await loadSession('squared-distance', buildSquaredDistanceModel);
-  const columnTensor = float32Tensor(columns, [columnCount, dimension]);
+  const columnTensor = float32Tensor(unsharedMatrix(columns), [columnCount, dimension]);
 
-  await forEachRowBlock(rows, dimension, columnCount, options, async (firstRow, rowTensor) => {
+  await forEachRowBlock(unsharedMatrix(rows), dimension, columnCount, options, async (firstRow, rowTensor) => {
     const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: columnTensor });
     const squaredDistances = result[modelNames.squaredDistances].data as Float32Array;
     const keys = new Int32Array(squaredDistances.buffer, squaredDistances.byteOffset, squaredDistances.length);
@@ -78,10 +87,10 @@ export async function forEachNeighbourBlock(
 ): Promise<void> {
   const columnCount = columns.length / dimension;
   const session = await loadSession('nearest-neighbour', buildNearestNeighbourModel);
-  const columnTensor = float32Tensor(columns, [columnCount, dimension]);
+  const columnTensor = float32Tensor(unsharedMatrix(columns), [columnCount, dimension]);
   const countTensor: HostTensor = { type: 'int64', data: BigInt64Array.of(BigInt(nearestCount)), dims: [1] };
 
-  await forEachRowBlock(rows, dimension, columnCount, options, async (firstRow, rowTensor) => {
+  await forEachRowBlock(unsharedMatrix(rows), dimension, columnCount, options, async (firstRow, rowTensor) => {
     const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: columnTensor, [modelNames.nearestCount]: countTensor });
     return {
       firstRow,

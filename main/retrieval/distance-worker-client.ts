@@ -178,6 +178,9 @@ export async function forEachDistanceBlockInWorker(rows: Float32Array, columns: 
 /**
  * Ends the distance worker once its block in progress is done. Runs in
  * progress fail with InternalError, and the next run starts a new worker.
+ * NOTE: a process that exits while the worker runs a block (process.exit,
+ * app quit) can abort with "terminate called after throwing an instance of
+ * Napi::Error" under onnxruntime-node 1.31, so await this before exiting.
  */
 export async function stopDistanceWorker(): Promise<void> {
   const current = worker;

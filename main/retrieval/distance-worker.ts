@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors';
 import { createLogger } from '../log';
 import { float32Tensor, type HostTensor } from '../ml/runtime';
+import { unsharedMatrix } from './distance-blocks';
 import { buildSquaredDistanceModel, modelNames } from './distance-models';
 import { loadSession } from './distance-sessions';
 import { countRows } from './normalize';
@@ -28,9 +29,9 @@ let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: DistanceWorkerRequest) => {
   // Open and close take effect at once, so a close also cancels the run's block requests still queued.
   if (request.kind === 'open') {
-    // onnxruntime-node 1.31 rejects tensors over a SharedArrayBuffer, so shared matrices are copied here once.
-    const rows = privateCopy(request.rows);
-    const columns = privateCopy(request.columns);
+    // Shared matrices are copied here once, on this thread.
+    const rows = unsharedMatrix(request.rows);
+    const columns = unsharedMatrix(request.columns);
     runs.set(request.runId, { request: { ...request, rows, columns }, columnTensor: null });
   } else if (request.kind === 'close') {
     runs.delete(request.runId);
@@ -61,10 +62,6 @@ async function computeBlock(runId: number, firstRow: number): Promise<void> {
     runs.delete(runId);
     reply({ kind: 'failed', runId, error: serializeError(error) });
   }
-}
-
-function privateCopy(matrix: Float32Array): Float32Array {
-  return matrix.buffer instanceof SharedArrayBuffer ? matrix.slice() : matrix;
 }
 
 function reply(message: DistanceWorkerReply, transfer: ArrayBuffer[] = []): void {

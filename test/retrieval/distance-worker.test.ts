@@ -44,6 +44,24 @@ describe('forEachDistanceBlockInWorker', () => {
     });
   });
 
+  it('shared matrices give same blocks', async () => {
+    const rows = randomUnitRows(3);
+    const sharedRows = new Float32Array(new SharedArrayBuffer(rows.byteLength));
+    sharedRows.set(rows);
+    const sharedColumns = new Float32Array(new SharedArrayBuffer(columns.byteLength));
+    sharedColumns.set(columns);
+    const fromShared: Float32Array[] = [];
+    const fromPrivate: Float32Array[] = [];
+
+    await forEachDistanceBlockInWorker(sharedRows, sharedColumns, dimension, { visit: (block) => fromShared.push(block.squaredDistances.slice()) });
+    await forEachDistanceBlock(sharedRows, sharedColumns, dimension, { visit: (block) => fromShared.push(block.squaredDistances.slice()) });
+    await forEachDistanceBlock(rows, columns, dimension, { visit: (block) => fromPrivate.push(block.squaredDistances.slice()) });
+
+    expect(fromShared).toHaveLength(2);
+    expect(fromShared[0]).toEqual(fromPrivate[0]);
+    expect(fromShared[1]).toEqual(fromPrivate[0]);
+  });
+
   it('cancel between blocks', async () => {
     const controller = new AbortController();
     let visited = 0;
