@@ -47,12 +47,12 @@ const cancelledStepsPerEpoch = '40';
 const description = 'A man in a dark jacket carrying a backpack.';
 
 /** What the fake hub serves as CLIP's model.safetensors: not real weights, but bytes with a published checksum. */
-const checkpoint = Buffer.alloc(12 * 1024 * 1024, 'clip');
+const checkpoint = Buffer.alloc(16 * 1024 * 1024, 'clip');
 const checkpointChecksum = createHash('sha256').update(checkpoint).digest('hex');
 const checkpointRoute = '/openai/clip-vit-base-patch16/resolve/main/model.safetensors';
 /** Pace of the slow hub: one chunk per interval, so a download takes several seconds and can be cancelled halfway. */
 const slowChunkBytes = 1024 * 1024;
-const slowChunkIntervalMs = 400;
+const slowChunkIntervalMs = 500;
 
 interface RunSummary {
   runId: number;
@@ -372,7 +372,7 @@ describe('training in the browser', () => {
     await page.getByTestId('download-clip').click();
 
     const progress = page.getByTestId('clip-download-progress');
-    await progress.getByText(/[1-9][\d.,]* MB of 12\.6 MB/).waitFor();
+    await progress.getByText(/[1-9][\d.,]* MB of 16\.8 MB/).waitFor();
     await progress.getByTestId('clip-download-progress-time-left').waitFor();
     await screenshot('clip-downloading');
     await progress.getByRole('button', { name: 'Cancel' }).click();
