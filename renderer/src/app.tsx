@@ -9,6 +9,7 @@ import { PromptsPage } from './pages/prompts/prompts-page';
 import { SearchPage } from './pages/search/search-page';
 import { SettingsPage } from './pages/settings/settings-page';
 import { TrainingPage } from './pages/training/training-page';
+import { useTrainingBusy } from './pages/training/use-training-busy';
 
 const pages = {
   Datasets: DatasetsPage,
@@ -65,10 +66,12 @@ function useBusyPages(): Set<PageName> {
   const evaluating = useJob('evaluation.run', 'evaluate').running;
   const generatingPrompts = useJob('prompts.generate', 'prompts.generate').running;
   const answeringVqa = useJob('prompts.vqa.run', 'prompts.vqa').running;
+  const training = useTrainingBusy();
 
   const busy = new Set<PageName>();
   if (importing) busy.add('Datasets');
   if (embedding || evaluating) busy.add('Evaluation');
   if (generatingPrompts || answeringVqa) busy.add('Prompts');
+  if (training) busy.add('Training');
   return busy;
 }

@@ -349,8 +349,11 @@ describe('training in the browser', () => {
     const view = page.getByTestId('run-view');
     const progress = view.getByTestId('job-progress');
     await waitForOrAlert(progress.getByText(/\d+ \/ \d+ steps/));
+    const trainingNav = page.locator('[data-page="Training"]');
+    await trainingNav.getByLabel('job running').waitFor();
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('[data-testid="run-view"][data-status="cancelled"]').waitFor();
+    await trainingNav.getByLabel('job running').waitFor({ state: 'detached' });
     await view.getByTestId('run-cancelled').waitFor();
     const [cancelled] = await callApi<RunSummary[]>('training.list', {});
     expect(cancelled.status).toBe('cancelled');
