@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { Db } from '../db/workspace';
 import { NotFoundError, ValidationError } from '../errors';
+import { writeExportFile } from '../export-file';
 import { createLogger } from '../log';
 import type { ExchangeFormat, PromptImportReport, PromptRecord } from './api-schemas';
 import { readRecords, writeRecords } from './exchange-formats';
@@ -31,26 +32,9 @@ export function exportPrompts(db: Db, datasetId: number, format: ExchangeFormat 
   const records = collectRecords(db, datasetId);
   const content = writeRecords(chosen, dataset, records);
 
-  if (filePath) writeAtomically(filePath, content);
+  if (filePath) writeExportFile(filePath, content, `prompts.${chosen}`);
   log.info('prompts exported', { datasetId, format: chosen, records: records.length, filePath: filePath ?? null });
   return { format: chosen, records: records.length, countsByKind: countByKind(records), filePath: filePath ?? null, content: filePath ? null : content };
-}
-
-function writeAtomically(filePath: string, content: string): void {
-  if (statSync(filePath, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ValidationError(`${filePath} is a folder; pass the path of the file to write, such as ${join(filePath, 'prompts.csv')}.`);
-  }
-  if (!statSync(dirname(filePath), { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ValidationError(`The folder ${dirname(filePath)} does not exist; create it first or pass another path.`);
-  }
-
-  const temporary = `${filePath}.partial`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, filePath);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
 }
 
 /** Imports an export given as a file path or as text; exactly one of the two. */

@@ -1,8 +1,6 @@
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { RetrievalFigures } from '../api/schemas';
 import type { Db } from '../db/workspace';
-import { ValidationError } from '../errors';
+import { writeExportFile } from '../export-file';
 import { createLogger } from '../log';
 import { renderComparisonChart } from './comparison-chart';
 import { countEpochs, getRunRecord, markInterruptedRuns, type RunRecord } from './run-rows';
@@ -41,7 +39,7 @@ export function exportRunTable(db: Db, request: ExportTableRequest): { format: '
   const rows = request.runIds.map((runId) => toTableRow(getRunRecord(db, runId), countEpochs(db, runId)));
   const content = request.format === 'csv' ? renderRunCsv(rows) : renderComparisonChart(rows);
 
-  if (request.filePath !== undefined) writeAtomically(request.filePath, content, request.format);
+  if (request.filePath !== undefined) writeExportFile(request.filePath, content, `training-runs.${request.format}`);
   log.info('runs exported', { format: request.format, runs: rows.length, filePath: request.filePath ?? null });
   return { format: request.format, content, filePath: request.filePath ?? null };
 }
@@ -110,21 +108,4 @@ function percent(fraction: number | undefined): string {
 function csvText(value: string): string {
   const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-function writeAtomically(filePath: string, content: string, format: 'csv' | 'svg'): void {
-  if (statSync(filePath, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ValidationError(`${filePath} is a folder; pass the path of the file to write, such as ${join(filePath, `training-runs.${format}`)}.`);
-  }
-  if (!statSync(dirname(filePath), { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ValidationError(`The folder ${dirname(filePath)} does not exist; create it first or pass another path.`);
-  }
-
-  const temporary = `${filePath}.partial`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, filePath);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
 }
