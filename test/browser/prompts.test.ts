@@ -8,10 +8,10 @@ import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
 import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
 import { launchChromium } from './launch-chromium';
 import { ensureWebBuild } from './web-build';
+import { artifactsDir, pageActions } from './page-actions';
 
 const attributeFile = join(repoRoot, '../shared/data/attributes/duke_attribute.mat');
 const modelPath = join(repoRoot, '../shared/data/models/osnet_x0_25_msmt17.onnx');
-const artifactsDir = join(repoRoot, 'test-artifacts/browser');
 
 /** Key the server reads from its environment; the page must never show it. */
 const apiKey = 'sk-browser-test-4d1c';
@@ -69,6 +69,7 @@ let server: ServeProcess;
 let chatModel: OpenAiTestServer;
 let browser: Browser;
 let page: Page;
+const { openPage, screenshot, waitForOrAlert, chooseOption, callApi } = pageActions({ page: () => page, server: () => server, screenshotPrefix: 'prompts-' });
 const scriptErrors: string[] = [];
 
 beforeAll(async () => {
@@ -142,45 +143,8 @@ function roundRobin(lists: string[][]): string[] {
   return result;
 }
 
-/** Calls the API from the test process with the server's token, to compare the page with the service. */
-async function callApi<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as { result: T; error?: { message: string } };
-  if (!response.ok) throw new Error(`${method} failed: ${body.error?.message}`);
-  return body.result;
-}
-
 async function listPrompts(): Promise<PromptListItem[]> {
   return (await callApi<{ items: PromptListItem[] }>('prompts.list', { datasetId, limit: 1000 })).items;
-}
-
-async function openPage(name: string): Promise<void> {
-  await page.getByRole('navigation').getByText(name, { exact: true }).click();
-  await page.getByRole('heading', { level: 2, name }).waitFor();
-}
-
-async function screenshot(name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(artifactsDir, `prompts-${name}.png`), fullPage: true });
-}
-
-/** Waits for `target`, failing at once with the message of any error alert that the page shows instead. */
-async function waitForOrAlert(target: Locator): Promise<void> {
-  const alert = page.locator('[role="alert"][data-error-code]').first();
-  const failure = alert.waitFor().then(async () => {
-    throw new Error(`The page shows an error: ${await alert.innerText()}`);
-  });
-  await Promise.race([target.waitFor(), failure]);
-  failure.catch(() => {});
-}
-
-async function chooseOption(select: Locator, option: string): Promise<void> {
-  await select.click();
-  await page.getByRole('option', { name: option, exact: true }).click();
 }
 
 function promptText(): Locator {

@@ -9,11 +9,11 @@ import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
 import { launchChromium } from './launch-chromium';
 import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
 import { ensureWebBuild } from './web-build';
+import { artifactsDir, pageActions } from './page-actions';
 
 const modelPath = join(repoRoot, '../shared/data/models/osnet_x0_25_msmt17.onnx');
 const attributeFile = join(repoRoot, '../shared/data/attributes/duke_attribute.mat');
 const vocabularyPath = join(repoRoot, '../shared/data/clip/bpe_simple_vocab_16e6.txt.gz');
-const artifactsDir = join(repoRoot, 'test-artifacts/browser');
 
 /** Train identities copied into the subset and images of each; P × K below must fit them. */
 const trainIdentities = 6;
@@ -77,6 +77,7 @@ let hubPace: 'slow' | 'fast' = 'slow';
 let server: ServeProcess;
 let browser: Browser;
 let page: Page;
+const { openPage, screenshot, waitForOrAlert, chooseOption, callApi } = pageActions({ page: () => page, server: () => server, screenshotPrefix: 'training-', alertSelector: '[role="alert"][data-error-code], [data-testid="run-error"]' });
 const scriptErrors: string[] = [];
 
 beforeAll(async () => {
@@ -158,44 +159,6 @@ async function closeHub(): Promise<void> {
   const closed = new Promise((resolve) => hub.close(resolve));
   hub.closeAllConnections();
   await closed;
-}
-
-/** Calls the API from the test process with the server's token, to compare the page with the service. */
-async function callApi<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as { result: T; error?: { message: string } };
-  if (!response.ok) throw new Error(`${method} failed: ${body.error?.message}`);
-  return body.result;
-}
-
-async function openPage(name: string): Promise<void> {
-  await page.getByRole('navigation').getByText(name, { exact: true }).click();
-  await page.getByRole('heading', { level: 2, name }).waitFor();
-}
-
-async function screenshot(name: string): Promise<void> {
-  // The navigation bar is fixed, so a full-page capture from a scrolled page draws it halfway down.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(artifactsDir, `training-${name}.png`), fullPage: true });
-}
-
-/** Waits for `target`, failing at once with the message of any error alert that the page shows instead. */
-async function waitForOrAlert(target: Locator): Promise<void> {
-  const alert = page.locator('[role="alert"][data-error-code], [data-testid="run-error"]').first();
-  const failure = alert.waitFor().then(async () => {
-    throw new Error(`The page shows an error: ${await alert.innerText()}`);
-  });
-  await Promise.race([target.waitFor(), failure]);
-  failure.catch(() => {});
-}
-
-async function chooseOption(select: Locator, option: string): Promise<void> {
-  await select.click();
-  await page.getByRole('option', { name: option, exact: true }).click();
 }
 
 function configField(path: string): Locator {

@@ -7,10 +7,10 @@ import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
 import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
 import { launchChromium } from './launch-chromium';
 import { ensureWebBuild } from './web-build';
+import { artifactsDir, pageActions } from './page-actions';
 
 const modelPath = join(repoRoot, '../shared/data/models/osnet_x0_25_msmt17.onnx');
 const attributeFile = join(repoRoot, '../shared/data/attributes/duke_attribute.mat');
-const artifactsDir = join(repoRoot, 'test-artifacts/browser');
 
 /** Mantine's green-6 and red-6, the outlines of true and false matches. */
 const green = 'rgb(64, 192, 87)';
@@ -21,6 +21,7 @@ let subset: DukeSubset;
 let server: ServeProcess;
 let browser: Browser;
 let page: Page;
+const { openPage, screenshot, waitForOrAlert, callApi } = pageActions({ page: () => page, server: () => server, screenshotPrefix: '' });
 const scriptErrors: string[] = [];
 
 beforeAll(async () => {
@@ -43,29 +44,6 @@ afterAll(async () => {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
-async function openPage(name: string): Promise<void> {
-  await page.getByRole('navigation').getByText(name, { exact: true }).click();
-  await page.getByRole('heading', { level: 2, name }).waitFor();
-}
-
-async function screenshot(name: string): Promise<void> {
-  // The navigation bar is fixed, so a full-page capture from a scrolled page draws it halfway down.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
-}
-
-/** Calls the API from the test process with the server's token, to compare the page with the service. */
-async function callApi<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as { result: T; error?: { message: string } };
-  if (!response.ok) throw new Error(`${method} failed: ${body.error?.message}`);
-  return body.result;
-}
-
 /** Picks a path in the server-side file browser by typing its folder and clicking the entry. */
 async function pickInBrowser(pickerTestId: string, folder: string, entryName: string | null): Promise<void> {
   await page.getByTestId(`${pickerTestId}-browse`).click();
@@ -75,16 +53,6 @@ async function pickInBrowser(pickerTestId: string, folder: string, entryName: st
   if (entryName) await dialog.getByText(entryName, { exact: true }).click();
   await dialog.getByRole('button', { name: /^Use this (folder|file)$/ }).click();
   await dialog.waitFor({ state: 'detached' });
-}
-
-/** Waits for `target`, failing at once with the message of any error alert that the page shows instead. */
-async function waitForOrAlert(target: Locator): Promise<void> {
-  const alert = page.locator('[role="alert"][data-error-code]').first();
-  const failure = alert.waitFor().then(async () => {
-    throw new Error(`The page shows an error: ${await alert.innerText()}`);
-  });
-  await Promise.race([target.waitFor(), failure]);
-  failure.catch(() => {});
 }
 
 async function outlineColor(card: Locator): Promise<string> {
