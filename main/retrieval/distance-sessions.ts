@@ -9,21 +9,22 @@ const sessions = new Map<string, Promise<ModelSession>>();
  * use. Each thread that calls this (the main thread or the distance worker)
  * has its own sessions.
  */
-export function loadSession(name: string, build: () => Uint8Array): Promise<ModelSession> {
-  let session = sessions.get(name);
+export function loadSession(name: string, build: () => Uint8Array, intraOpThreads = availableParallelism()): Promise<ModelSession> {
+  const key = `${name}/${intraOpThreads}`;
+  let session = sessions.get(key);
   if (!session) {
     session = createSession(build(), {
       provider: 'cpu',
-      intraOpThreads: availableParallelism(),
+      intraOpThreads,
       flushDenormals: false,
       // Idle pool threads sleep instead of spinning, so they leave the cores to the JavaScript thread that ranks blocks.
       allowSpinning: false,
       label: `the ${name} model built for retrieval`,
     }).catch((error: unknown) => {
-      sessions.delete(name);
+      sessions.delete(key);
       throw new InternalError(`ONNX Runtime could not load the ${name} model built for retrieval: ${String(error)}.`, { cause: error });
     });
-    sessions.set(name, session);
+    sessions.set(key, session);
   }
   return session;
 }

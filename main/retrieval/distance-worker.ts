@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { serializeError } from '../errors';
 import { createLogger } from '../log';
@@ -22,6 +23,14 @@ interface Run {
   /** Built by the run's first block. */
   columnTensor: HostTensor | null;
 }
+
+/**
+ * One core is left to the main thread, which ranks while this thread runs
+ * the products. On 2 cores this matched 2 threads in wall time (medians of
+ * 7 alternating runs, 0.52 s both, 2,228 x 17,661 Duke features) and used
+ * about 0.04 CPU s less.
+ */
+const intraOpThreads = Math.max(1, availableParallelism() - 1);
 
 const runs = new Map<number, Run>();
 let queue: Promise<void> = Promise.resolve();
@@ -52,7 +61,7 @@ async function computeBlock(runId: number, firstRow: number): Promise<void> {
     run.columnTensor ??= float32Tensor(columns, [countRows(columns, dimension, 'The column matrix'), dimension]);
     const rowCount = Math.min(rowsPerBlock, countRows(rows, dimension, 'The row matrix') - firstRow);
     const rowTensor = float32Tensor(rows.subarray(firstRow * dimension, (firstRow + rowCount) * dimension), [rowCount, dimension]);
-    const session = await loadSession('squared-distance', buildSquaredDistanceModel);
+    const session = await loadSession('squared-distance', buildSquaredDistanceModel, intraOpThreads);
     const result = await session.run({ [modelNames.rows]: rowTensor, [modelNames.columns]: run.columnTensor });
 
     const squaredDistances = result[modelNames.squaredDistances].data as Float32Array;
