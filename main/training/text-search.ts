@@ -102,10 +102,14 @@ async function buildJointGallery(context: AppContext, run: RunRecord, artifacts:
   return { gallery, joint: l2Normalize(joint.values, joint.width), width: joint.width, textEncoder };
 }
 
-/** Tokenizes with the run's vocabulary, cutting a long text before the end token and padding with zeros. */
+/** Tokenizes with the run's vocabulary, padding with zeros; a text longer than the run's text encoder reads is refused. */
 async function tokenizeQuery(vocabularyPath: string, text: string, contextLength: number): Promise<{ ids: number[]; tokenRow: BigInt64Array }> {
   const tokenizer = await loadTokenizer(vocabularyPath);
-  const row = tokenizer.tokenize(text, { contextLength, truncate: true });
+  const length = tokenizer.encode(text).length;
+  if (length > contextLength) {
+    throw new ValidationError(`The description has ${length} tokens, start and end included, but this run's text encoder reads at most ${contextLength}. Shorten it.`);
+  }
+  const row = tokenizer.tokenize(text, { contextLength });
   const end = row.indexOf(tokenizer.endTokenId);
   const ids = Array.from(row.subarray(0, end + 1));
   return { ids, tokenRow: BigInt64Array.from(row, (id) => BigInt(id)) };

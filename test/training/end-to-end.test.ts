@@ -155,10 +155,14 @@ describe('text search end to end', () => {
     expect(dark.results.map((result) => result.distance)).not.toEqual(bright.results.map((result) => result.distance));
   });
 
-  it('cuts a long text to the context length', async () => {
-    const found = await call('search.text', { runId: completed.runId, text: 'a man in a black coat '.repeat(20), topK: 3 });
+  it('refuses a text longer than the context', async () => {
+    await expect(call('search.text', { runId: completed.runId, text: 'a man in a black coat '.repeat(20), topK: 3 })).rejects.toThrow(/122 tokens.*at most 24/);
+  });
 
-    expect(found.tokens).toBe(24);
+  it('reads a text up to the configured context', async () => {
+    const found = await call('search.text', { runId: completed.runId, text: 'a man in a black coat '.repeat(3), topK: 3 });
+
+    expect(found.tokens).toBe(20);
   });
 
   it('rejects a run that did not succeed', async () => {

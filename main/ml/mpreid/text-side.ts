@@ -86,7 +86,7 @@ export function encodeSentences(context: LayerContext, text: TextSide, tokens: T
 export function implicitPromptFeatures(context: LayerContext, text: TextSide, template: { tokens: number[]; learnablePositions: number[] }, learned: Tensor, classes: Tensor): Tensor {
   const { graph } = context;
   const n = classes.shape[0] as number;
-  const length = text.options.contextLength;
+  const length = template.tokens.length;
   const width = text.options.width;
   const first = template.learnablePositions[0];
   const count = template.learnablePositions.length;

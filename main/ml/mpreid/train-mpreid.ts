@@ -5,6 +5,7 @@ import { ValidationError } from '../../errors';
 import type { ProgressReporter } from '../../jobs/progress';
 import { createLogger } from '../../log';
 import { resolveExecutionProvider } from '../runtime';
+import { clipContextLength } from '../tokenizer';
 import { exportInferenceModel } from '../training/export';
 import { imageHeadGraph, textEncoderGraph } from './inference-graphs';
 import { usesExplicitPrompts } from './presets';
@@ -112,9 +113,13 @@ function validateRun(data: MpreidTrainingData, config: MpreidConfig): void {
 /** Fixes the graph shapes of a run: the sentence length is the longest prompt, at most the configured context. */
 async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promise<ModelSpec> {
   const table: PromptTable | null = usesExplicitPrompts(config.prompts) ? buildPromptTable(data.prompts, config.prompts) : null;
-  const configured = config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : 77;
+  // The full context, so that text search reads as long a description as the config allows; each
+  // sentence group is encoded at its own length, so shorter prompts cost nothing extra.
+  const contextLength = config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : clipContextLength;
   const needed = Math.max(data.implicitTemplate.tokens.length, table?.single?.length ?? 0, table?.vqa?.length ?? 0);
-  const contextLength = Math.min(configured, needed);
+  if (needed > contextLength) {
+    throw new ValidationError(`A prompt of the run has ${needed} tokens but the text encoder reads ${contextLength}. Raise the context length, or load the data with the run's context length.`);
+  }
   const sentences = table ? tableSentences(table) : [];
 
   return {
