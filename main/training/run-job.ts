@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { RetrievalFigures } from '../api/schemas';
 import type { AppContext } from '../app-context';
-import { CancelledError, ConflictError, serializeError } from '../errors';
+import { CancelledError, serializeError } from '../errors';
 import type { ProgressReporter } from '../jobs/progress';
 import { createLogger } from '../log';
 import type { MpreidTrainingData } from '../ml/mpreid/training-types';
@@ -80,7 +80,6 @@ async function trainAndRegister(context: AppContext, trainer: MpreidTrainer, run
     tokenizer,
     includeTestIdentities: run.config.evaluationFeatures === 'image-with-identity-prompts',
   });
-  rejectChangedPrompts(run, loaded.promptRevisions);
   progress.throwIfCancelled();
 
   progress.update('prepare', 1, 2, 'evaluating the frozen features');
@@ -93,19 +92,6 @@ async function trainAndRegister(context: AppContext, trainer: MpreidTrainer, run
   const provider = resolveExecutionProvider(run.config.executionProvider).provider;
   const searchModel = await registerSearchModel(db, run, outcome.artifacts, provider);
   saveRunSuccess(db, run.runId, { figures: outcome.figures, features: outcome.features, oracle: outcome.oracle, artifacts: outcome.artifacts, searchModelId: searchModel.modelId });
-}
-
-/** A resumed run must see the prompt revisions its checkpoint was trained on, or it would mix two trainings. */
-function rejectChangedPrompts(run: RunRecord, current: Record<string, number>): void {
-  if (Object.keys(run.promptRevisions).length === 0) return;
-
-  const keys = new Set([...Object.keys(run.promptRevisions), ...Object.keys(current)]);
-  const changed = [...keys].filter((key) => run.promptRevisions[key] !== current[key]);
-  if (changed.length > 0) {
-    throw new ConflictError(
-      `${changed.length} prompts of run ${run.runId} changed since it started (such as ${changed.slice(0, 3).join(', ')}), so resuming would train on other prompts. Start a new run instead.`,
-    );
-  }
 }
 
 /** Figures of the frozen features on the run's query and gallery, or null when the dataset lacks either. */

@@ -7,7 +7,7 @@ import { getModel } from '../ml/models';
 import type { PresetName } from '../ml/mpreid/training-types';
 import type { ModelSummary } from '../api/schemas';
 import { codeVersion } from './code-version';
-import { defaultRunName, describeEvaluationFeatures, mergeRunConfig } from './run-config';
+import { contextLengthOf, defaultRunName, describeEvaluationFeatures, mergeRunConfig } from './run-config';
 import { removeRunDirectory, runDirectoryFor } from './run-folder';
 import { launchRunJob } from './run-job';
 import { countEpochs, getRunRecord, insertRun, markInterruptedRuns } from './run-rows';
@@ -40,10 +40,20 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
 
   const vocabularyPath = resolveVocabularyPath(request.vocabularyPath);
   // Loading here reports a bad vocabulary file at once, instead of as a failed job.
-  await loadTokenizer(vocabularyPath);
+  const tokenizer = await loadTokenizer(vocabularyPath);
 
   const config = mergeRunConfig(trainer.presetConfig(request.preset), request.overrides, context.settings.executionProvider);
   requireEnoughIdentities(db, request.datasetId, config.identitiesPerBatch);
+  // The job loads the data again; loading it here first turns missing prompts or VQA answers
+  // into an error of this call rather than a run that fails a second later.
+  await trainer.loadTrainingData(db, {
+    datasetId: request.datasetId,
+    imageModelId: request.imageModelId,
+    prompts: config.prompts,
+    contextLength: contextLengthOf(config),
+    tokenizer,
+    includeTestIdentities: config.evaluationFeatures === 'image-with-identity-prompts',
+  });
   // Checked again after the await above, so two quick requests cannot both start a job on the dataset.
   rejectConcurrentTraining(context, request.datasetId);
   const runId = insertRun(

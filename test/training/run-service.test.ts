@@ -215,6 +215,13 @@ describe('training start input', () => {
     await expect(startTrainingRun(workspace.context, controlledTrainer(), startRequest({ datasetId: 999 }))).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('rejects missing prompts before storing a run', async () => {
+    const runsBefore = listTrainingRuns(workspace.context.db).length;
+
+    await expect(startTrainingRun(workspace.context, controlledTrainer(), startRequest({ preset: 'chat' }))).rejects.toThrow(/has no ChatGPT prompt/);
+    expect(listTrainingRuns(workspace.context.db)).toHaveLength(runsBefore);
+  });
+
   it('rejects a missing vocabulary', async () => {
     const previous = process.env.MPREID_CLIP_VOCAB;
     delete process.env.MPREID_CLIP_VOCAB;

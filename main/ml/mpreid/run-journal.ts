@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValidationError } from '../../errors';
+import { ConflictError, ValidationError } from '../../errors';
 import type { EpochRecord, TrainingStage } from './training-types';
 
 const journalFile = 'journal.json';
@@ -31,7 +31,7 @@ export async function readJournal(runDirectory: string, fingerprint: string): Pr
     throw new ValidationError(`${path} is not an MP-ReID run journal (format "${journal.format}"). Choose an empty folder for a new run.`);
   }
   if (journal.fingerprint !== fingerprint) {
-    throw new ValidationError(`The run in ${runDirectory} was started with another configuration or other data, so it cannot be resumed with these. Start a new run.`);
+    throw new ConflictError(`The run in ${runDirectory} was started with another configuration, other features or labels, or prompts whose text has changed since, so resuming would mix two trainings. Start a new run, or restore the prompts.`);
   }
   return journal;
 }

@@ -77,6 +77,14 @@ describe('trainMpreid', () => {
     expect(readFileSync(join(resumedDir, 'image-head.onnx')).equals(readFileSync(straight.artifacts.imageHeadPath))).toBe(true);
   }, 240_000);
 
+  it('refuses to resume on changed prompt text', async () => {
+    const runDirectory = tempDir('mpreid-changed-prompts');
+    await trainMpreid(data, smallConfig({ stage2Epochs: 1 }), { runDirectory, progress: silentProgress() });
+    const edited = { ...data, prompts: data.prompts.map((prompt, index) => (index === 0 ? { ...prompt, chat: [...prompt.chat!.slice(0, -1), 320, prompt.chat!.at(-1)!] } : prompt)) };
+
+    await expect(trainMpreid(edited, smallConfig({ stage2Epochs: 1 }), { runDirectory, progress: silentProgress() })).rejects.toThrow(/prompts whose text has changed/);
+  }, 240_000);
+
   it('gives the same result on a worker thread', async () => {
     const config = smallConfig({ stage2Epochs: 1 });
     const steps: number[] = [];
