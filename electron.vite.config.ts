@@ -13,6 +13,7 @@ export default defineConfig({
           // Worker threads load their module by file, so each one is its own entry (see workerModuleUrl).
           'embedding-worker': resolve(import.meta.dirname, 'main/ml/embedding/embedding-worker.ts'),
           'training-worker': resolve(import.meta.dirname, 'main/ml/mpreid/training-worker.ts'),
+          'distance-worker': resolve(import.meta.dirname, 'main/retrieval/distance-worker.ts'),
         },
       },
     },

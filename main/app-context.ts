@@ -1,5 +1,6 @@
 import type { ExecutionProviderChoice } from './api/schemas';
 import { EventBus } from './api/event-bus';
+import { lockWorkspace, type WorkspaceLock } from './db/workspace-lock';
 import { openWorkspace, type Db } from './db/workspace';
 import { JobRunner } from './jobs/job-runner';
 import { markInterruptedRuns } from './training/run-rows';
@@ -11,10 +12,18 @@ export interface AppContext {
   jobs: JobRunner;
   events: EventBus;
   settings: { executionProvider: ExecutionProviderChoice };
+  lock: WorkspaceLock;
 }
 
 export function createAppContext(workspacePath: string, options: { nativeBinding?: string } = {}): AppContext {
-  const db = openWorkspace(workspacePath, { nativeBinding: options.nativeBinding });
+  const lock = lockWorkspace(workspacePath);
+  let db: Db;
+  try {
+    db = openWorkspace(workspacePath, { nativeBinding: options.nativeBinding });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const events = new EventBus();
   const jobs = new JobRunner(db, {
     progress: (event) => events.emit('job.progress', event),
@@ -23,11 +32,12 @@ export function createAppContext(workspacePath: string, options: { nativeBinding
   jobs.markInterruptedJobs();
   markInterruptedRuns(db);
 
-  return { workspacePath, db, jobs, events, settings: { executionProvider: readExecutionProvider(db) } };
+  return { workspacePath, db, jobs, events, settings: { executionProvider: readExecutionProvider(db) }, lock };
 }
 
 export function closeAppContext(context: AppContext): void {
   context.db.close();
+  context.lock.release();
 }
 
 function readExecutionProvider(db: Db): ExecutionProviderChoice {

@@ -5,6 +5,7 @@ import { eventChannel, methodChannel, pickPathChannel } from './api/channels';
 import { createDispatcher } from './api/dispatcher';
 import { apiHandlers } from './api/handlers';
 import { closeAppContext, createAppContext, type AppContext } from './app-context';
+import { stopDistanceWorker } from './retrieval/distance-worker-client';
 import { resolveNativeBinding } from './db/native-binding';
 import { EncryptedFileSecretStore } from './electron/encrypted-secret-store';
 import { serializeError } from './errors';
@@ -102,7 +103,8 @@ async function start(): Promise<void> {
 app.on('window-all-closed', () => {
   if (context) closeAppContext(context);
   context = null;
-  app.quit();
+  // Quitting while the distance worker runs onnxruntime can abort the process.
+  void stopDistanceWorker().finally(() => app.quit());
 });
 
 start().catch((error) => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { setLogLevel } from '../log';
 import { serializeError, ValidationError } from '../errors';
 import { commands, type Command, type Options } from './commands';
+import { stopDistanceWorker } from '../retrieval/distance-worker-client';
 
 /**
  * `mpreid COMMAND [options]`. Results go to stdout (one JSON object with
@@ -63,7 +64,11 @@ function commandHelp(command: Command): string {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Exiting while the distance worker runs onnxruntime can abort the process.
+  async (code) => {
+    await stopDistanceWorker();
+    process.exit(code);
+  },
   (error: unknown) => {
     const { code, message } = serializeError(error);
     console.error(`mpreid: ${message}${code === 'internal' && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);

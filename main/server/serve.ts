@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createDispatcher } from '../api/dispatcher';
 import { apiHandlers } from '../api/handlers';
 import { closeAppContext, createAppContext } from '../app-context';
+import { stopDistanceWorker } from '../retrieval/distance-worker-client';
 import { configureLogFile, createLogger } from '../log';
 import { defaultWorkspacePath } from '../workspace-location';
 import { createToken } from './auth';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await server.close();
+    // Exiting while the distance worker runs onnxruntime can abort the process.
+    await stopDistanceWorker();
     closeAppContext(context);
     process.exit(0);
   };
