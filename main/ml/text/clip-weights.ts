@@ -63,21 +63,60 @@ interface WeightSource {
 export async function loadClipTextWeights(path: string, loadOptions: LoadClipTextOptions = {}): Promise<ClipTextWeights> {
   const source = (await isSafetensors(path)) ? await safetensorsSource(path) : await onnxSource(path);
   try {
-    const options = inferOptions(path, source.shapes, loadOptions);
+    const options = checkTextShapes(path, source.shapes, loadOptions);
     const tensors = new Map<string, Float32Tensor>();
-    for (const expected of clipTextTensorShapes(options)) {
-      const actual = source.shapes.get(expected.name);
-      if (!actual) throw new DatasetFormatError(`${path} lacks tensor "${expected.name}" (expected shape ${formatShape(expected.shape)}). ${fixHint}`);
-      if (!sameShape(actual, expected.shape)) {
-        throw new ShapeError(`Tensor "${expected.name}" in ${path} has shape ${formatShape(actual)} but ${formatShape(expected.shape)} is expected for a text encoder of width ${options.width}. ${fixHint}`);
-      }
-      tensors.set(expected.name, (await source.read(expected.name))!);
-    }
+    for (const { name } of clipTextTensorShapes(options)) tensors.set(name, (await source.read(name))!);
 
     log.info('CLIP text weights loaded', { path, tensors: tensors.size, ...options });
     return { options, get: (name) => tensors.get(name) };
   } finally {
     await source.close();
+  }
+}
+
+/**
+ * Checks from the header alone that a safetensors file lists every text
+ * tensor of a CLIP checkpoint with a consistent shape. Reads a few kilobytes
+ * however large the file is. Leaves out the head count, which the shapes do
+ * not fix. Throws DatasetFormatError when the file is empty or not
+ * safetensors, and the errors of loadClipTextWeights for a missing or
+ * misshapen tensor.
+ */
+export async function checkClipTextHeader(path: string): Promise<void> {
+  if (!(await isSafetensors(path))) throw new DatasetFormatError(`${path} ${await describeNonSafetensors(path)}. ${fixHint}`);
+
+  const file = await SafetensorsSlices.open(path);
+  try {
+    checkTextShapes(path, file.shapes(), { heads: 1 });
+  } finally {
+    await file.close();
+  }
+}
+
+function checkTextShapes(path: string, shapes: Map<string, number[]>, loadOptions: LoadClipTextOptions): TextTransformerOptions {
+  const options = inferOptions(path, shapes, loadOptions);
+  for (const expected of clipTextTensorShapes(options)) {
+    const actual = shapes.get(expected.name);
+    if (!actual) throw new DatasetFormatError(`${path} lacks tensor "${expected.name}" (expected shape ${formatShape(expected.shape)}). ${fixHint}`);
+    if (!sameShape(actual, expected.shape)) {
+      throw new ShapeError(`Tensor "${expected.name}" in ${path} has shape ${formatShape(actual)} but ${formatShape(expected.shape)} is expected for a text encoder of width ${options.width}. ${fixHint}`);
+    }
+  }
+  return options;
+}
+
+/** Describes a file that is not safetensors by its size and first bytes, which name most formats (ff d8 ff is a JPEG, 3c is HTML). */
+async function describeNonSafetensors(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return 'is empty';
+    const start = Buffer.alloc(Math.min(size, 8));
+    await handle.read(start, 0, start.length, 0);
+    const hex = [...start].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+    return `is not a safetensors file: it has ${size} bytes starting with ${hex}`;
+  } finally {
+    await handle.close();
   }
 }
 

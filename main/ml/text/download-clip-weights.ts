@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CancelledError, ExternalServiceError, ValidationError } from '../../errors';
+import { AppError, CancelledError, ExternalServiceError, ValidationError } from '../../errors';
 import type { ProgressReporter } from '../../jobs/progress';
 import { createLogger } from '../../log';
+import { checkClipTextHeader } from './clip-weights';
+import { claimDestination, partialPathFor, removeStalePartials } from './download-destination';
 import { fetchResponse, publishedChecksum, type FetchFunction } from './download-response';
+import { endedEarlyError, streamToFile } from './download-stream';
 
 const log = createLogger('ClipDownload');
 
@@ -19,6 +21,8 @@ export interface DownloadClipTextOptions {
   fetchImpl?: FetchFunction;
   /** Milliseconds to wait for each response's headers before giving up; defaults to 20000. */
   connectTimeoutMs?: number;
+  /** Milliseconds without body data before the download is abandoned; defaults to 30000. */
+  idleTimeoutMs?: number;
 }
 
 export interface DownloadedWeights {
@@ -29,33 +33,43 @@ export interface DownloadedWeights {
   sha256: string;
 }
 
-/** Bytes between two progress reports, so a 600 MB file gives about 600 reports. */
-const progressStepBytes = 1024 * 1024;
-
 /**
  * Downloads a CLIP checkpoint's model.safetensors into `destination`. The
- * bytes stream into '<destination>.partial' while their SHA-256 is computed.
- * The file is renamed into place only when the hash equals the one the hub
- * publishes for LFS files. Cancelling or any failure deletes the partial file.
+ * bytes stream into a partial file unique to this download while their
+ * SHA-256 is computed. The file is renamed into place only when the hash
+ * equals the one the hub publishes for LFS files and its header lists the
+ * CLIP text tensors. Cancelling or any failure deletes the partial file.
+ * Throws ConflictError while another download into `destination` runs in
+ * this process.
  */
 export async function downloadClipTextWeights(options: DownloadClipTextOptions): Promise<DownloadedWeights> {
   const url = checkpointUrl(options);
-  const { progress, destination } = options;
-  progress.throwIfCancelled();
-  log.info('download started', { url, destination });
+  options.progress.throwIfCancelled();
+  const release = claimDestination(options.destination, repositoryOf(options));
+  try {
+    return await downloadClaimed(url, options);
+  } finally {
+    release();
+  }
+}
 
-  const partial = `${destination}.partial`;
+async function downloadClaimed(url: string, options: DownloadClipTextOptions): Promise<DownloadedWeights> {
+  const { progress, destination } = options;
+  log.info('download started', { url, destination });
+  await removeStalePartials(destination);
+
+  const partial = partialPathFor(destination);
   try {
     const { response, expectedSha256, totalBytes } = await fetchResponse(url, options.fetchImpl ?? fetch, progress.signal, options.connectTimeoutMs ?? 20_000);
     await mkdir(dirname(destination), { recursive: true });
-    const { bytes, sha256 } = await streamToFile(response, partial, totalBytes, progress);
+    const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    const { bytes, sha256 } = await streamToFile(response, { url, path: partial, totalBytes, idleTimeoutMs, progress });
 
-    if (totalBytes !== undefined && bytes !== totalBytes) {
-      throw new ExternalServiceError(`The download of ${url} ended after ${bytes} of ${totalBytes} bytes; try again, or download the file elsewhere and pick it from disk.`);
-    }
+    if (totalBytes !== undefined && bytes !== totalBytes) throw endedEarlyError(url, bytes, totalBytes);
     if (sha256 !== expectedSha256) {
       throw new ExternalServiceError(`The file downloaded from ${url} has SHA-256 ${sha256} but the server published ${expectedSha256}; the download is corrupt, so try again.`);
     }
+    await checkDownloadedHeader(url, partial);
 
     await rename(partial, destination);
     log.info('download finished', { url, destination, bytes });
@@ -68,36 +82,25 @@ export async function downloadClipTextWeights(options: DownloadClipTextOptions):
   }
 }
 
+/** Rejects a file whose checksum matched but which is not a CLIP checkpoint, such as an error page or an image stored under the same name. */
+async function checkDownloadedHeader(url: string, partial: string): Promise<void> {
+  try {
+    await checkClipTextHeader(partial);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    throw new ExternalServiceError(`The file downloaded from ${url} is not a CLIP text checkpoint, so it was deleted: ${error.message}`, { cause: error });
+  }
+}
+
+function repositoryOf(options: DownloadClipTextOptions): string {
+  return options.repository ?? 'openai/clip-vit-base-patch16';
+}
+
 function checkpointUrl(options: DownloadClipTextOptions): string {
-  const repository = options.repository ?? 'openai/clip-vit-base-patch16';
+  const repository = repositoryOf(options);
   if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) {
     throw new ValidationError(`Repository "${repository}" is invalid; expected "owner/name", such as openai/clip-vit-base-patch16.`);
   }
   const baseUrl = (options.baseUrl ?? 'https://huggingface.co').replace(/\/+$/, '');
   return `${baseUrl}/${repository}/resolve/main/model.safetensors`;
-}
-
-async function streamToFile(response: Response, path: string, totalBytes: number | undefined, progress: ProgressReporter): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  const file = await open(path, 'w');
-  let bytes = 0;
-  let reported = 0;
-  const total = totalBytes ?? 0;
-  try {
-    progress.update('download', 0, total);
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      progress.throwIfCancelled();
-      hash.update(chunk);
-      await file.write(chunk);
-      bytes += chunk.length;
-      if (bytes - reported >= progressStepBytes) {
-        progress.update('download', bytes, Math.max(total, bytes));
-        reported = bytes;
-      }
-    }
-    progress.update('download', bytes, Math.max(total, bytes));
-  } finally {
-    await file.close();
-  }
-  return { bytes, sha256: hash.digest('hex') };
 }

@@ -7,6 +7,7 @@ import { GraphBuilder } from '../../../main/ml/graph/graph-builder';
 import { encodeModelProto } from '../../../main/ml/graph/onnx-proto';
 import { createTensor, StepSession } from '../../../main/ml/runtime/step-session';
 import { buildTextEncoderInference, clipTextTensorShapes, huggingFaceName, loadClipTextWeights, type TextEncoderWeights, type TextTransformerOptions } from '../../../main/ml/text';
+import { checkClipTextHeader } from '../../../main/ml/text/clip-weights';
 import { bfloat16ToFloat32, float16ToFloat32 } from '../../../main/ml/text/half-float';
 import { embedTokens, encodeTokenEmbeddings } from '../../../main/ml/text/text-transformer';
 import { SeededRandom } from '../../../main/ml/training/random';
@@ -159,6 +160,30 @@ describe('loadClipTextWeights', () => {
     await expect(loadClipTextWeights(sampleImage)).rejects.toThrow(DatasetFormatError);
     await expect(loadClipTextWeights(sampleImage)).rejects.toThrow(sampleImage);
     await expect(loadClipTextWeights(join(directory, 'absent.safetensors'))).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('checkClipTextHeader', () => {
+  const tensors = randomClipTensors(smallOptions);
+
+  it('accepts header without reading data', async () => {
+    const path = join(directory, 'header-only.safetensors');
+    const complete = encodeSafetensors({ tensors, metadata: {} });
+    const headerBytes = 8 + Number(Buffer.from(complete).readBigUInt64LE(0));
+    writeFileSync(path, complete.subarray(0, headerBytes));
+    await expect(checkClipTextHeader(path)).resolves.toBeUndefined();
+  });
+
+  it('misshapen tensor throws', async () => {
+    const path = join(directory, 'header-transposed.safetensors');
+    writeFloat32Safetensors(path, tensors.map((tensor) => (tensor.name === 'text_projection.weight' ? { ...tensor, shape: [32, 24] } : tensor)));
+    await expect(checkClipTextHeader(path)).rejects.toThrow(ShapeError);
+  });
+
+  it('image names its first bytes', async () => {
+    const check = checkClipTextHeader(sampleImage);
+    await expect(check).rejects.toThrow(DatasetFormatError);
+    await expect(check).rejects.toThrow(/is not a safetensors file: it has \d+ bytes starting with ff d8 ff/);
   });
 });
 

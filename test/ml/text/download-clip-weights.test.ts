@@ -1,38 +1,68 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, ExternalServiceError, ValidationError } from '../../../main/errors';
+import { CancelledError, ConflictError, ExternalServiceError, ValidationError } from '../../../main/errors';
 import { silentProgress, type ProgressReporter } from '../../../main/jobs/progress';
 import { loadClipTextWeights } from '../../../main/ml/text/clip-weights';
 import { downloadClipTextWeights } from '../../../main/ml/text/download-clip-weights';
+import { SeededRandom } from '../../../main/ml/training/random';
 import { encodeSafetensors } from '../../../main/ml/training/safetensors';
 import { randomClipTensors, smallOptions } from './clip-text-fixture';
 
 const directory = mkdtempSync(join(tmpdir(), 'clip-download-test-'));
 const checkpoint = Buffer.from(encodeSafetensors({ tensors: randomClipTensors(smallOptions), metadata: {} }));
-const checkpointSha256 = createHash('sha256').update(checkpoint).digest('hex');
+const checkpointSha256 = sha256Of(checkpoint);
+const visionOnly = Buffer.from(encodeSafetensors({ tensors: [{ name: 'vision_model.post_layernorm.weight', shape: [4], data: new Float32Array(4) }], metadata: {} }));
+const jpeg = readFileSync(join(__dirname, '../../../../shared/data/DukeMTMC-reID/query/0005_c2_f0046985.jpg'));
+const byteSource = new SeededRandom(3);
+const randomBytes = Buffer.from(Array.from({ length: 4096 }, () => byteSource.nextInt(256)));
 let server: Server;
 let baseUrl: string;
+
+/** Responses of the 'held' and 'short' routes, which wait for the test to end them. */
+const heldResponses: ServerResponse[] = [];
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Sends `bytes` with the checksum header the hub sets on LFS files. */
+function serveFile(respond: ServerResponse, bytes: Buffer): void {
+  respond.writeHead(200, { 'content-length': String(bytes.length), 'x-linked-etag': `"${sha256Of(bytes)}"` }).end(bytes);
+}
 
 /**
  * Serves routes shaped like the hub's. 'good' responds with a redirect that
  * carries X-Linked-Etag, 'corrupt' with the file and a wrong ETag, 'stalled'
- * with half a body that never ends, and anything else with 404.
+ * with half a body that never ends, 'short' with 2048 of 3048 announced bytes
+ * until the test cuts the connection, 'held' with half a body until the test
+ * sends the rest,
+ * the file routes with that file and its true checksum, and anything else with 404.
  */
 function handle(path: string, respond: ServerResponse): void {
-  if (path === '/org/good/resolve/main/model.safetensors') {
+  const route = /^\/org\/([\w-]+)\/resolve\/main\/model\.safetensors$/.exec(path)?.[1];
+  const files: Record<string, Buffer> = { jpeg, empty: Buffer.alloc(0), random: randomBytes, vision: visionOnly };
+  if (route === 'good') {
     respond.writeHead(302, { location: '/storage/good', 'x-linked-etag': `"${checkpointSha256}"`, 'x-linked-size': String(checkpoint.length) }).end();
   } else if (path === '/storage/good') {
     respond.writeHead(200, { 'content-length': String(checkpoint.length), etag: '"not-a-checksum"' }).end(checkpoint);
-  } else if (path === '/org/corrupt/resolve/main/model.safetensors') {
+  } else if (route === 'corrupt') {
     respond.writeHead(200, { 'content-length': String(checkpoint.length), etag: `W/"${'0'.repeat(64)}"` }).end(checkpoint);
-  } else if (path === '/org/stalled/resolve/main/model.safetensors') {
+  } else if (route === 'stalled' || route === 'held') {
     respond.writeHead(200, { 'content-length': String(checkpoint.length), 'x-linked-etag': checkpointSha256 });
     respond.write(checkpoint.subarray(0, checkpoint.length >> 1));
+    if (route === 'held') heldResponses.push(respond);
+  } else if (route === 'short') {
+    respond.writeHead(200, { 'content-length': '3048', 'x-linked-etag': checkpointSha256 });
+    respond.write(checkpoint.subarray(0, 2048));
+    heldResponses.push(respond);
+  } else if (route && files[route]) {
+    serveFile(respond, files[route]);
   } else {
     respond.writeHead(404).end();
   }
@@ -55,6 +85,14 @@ function recordingProgress(signal?: AbortSignal): ProgressReporter & { reports: 
   const base = silentProgress(signal);
   const reports: [number, number][] = [];
   return { ...base, reports, update: (_phase, done, total) => reports.push([done, total]) };
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+function partialFiles(folder: string): string[] {
+  return readdirSync(folder).filter((name) => name.endsWith('.partial'));
 }
 
 describe('downloadClipTextWeights', () => {
@@ -100,18 +138,95 @@ describe('downloadClipTextWeights', () => {
   it('cancel mid-stream deletes partial file', async () => {
     const controller = new AbortController();
     const progress = recordingProgress(controller.signal);
-    const destination = join(directory, 'stalled', 'model.safetensors');
-    const download = downloadClipTextWeights({ destination, repository: 'org/stalled', baseUrl, progress });
+    const folder = join(directory, 'stalled');
+    const download = downloadClipTextWeights({ destination: join(folder, 'model.safetensors'), repository: 'org/stalled', baseUrl, progress });
 
     // Cancel while the download waits for the second half of the body.
-    while (!existsSync(`${destination}.partial`) || progress.reports.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => existsSync(folder) && partialFiles(folder).length > 0 && progress.reports.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort();
     await expect(download).rejects.toThrow(CancelledError);
-    expect(readdirSync(join(directory, 'stalled'))).toEqual([]);
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it('invalid repository throws', async () => {
     await expect(downloadClipTextWeights({ destination: join(directory, 'x'), repository: 'no-owner', baseUrl, progress: silentProgress() })).rejects.toThrow(ValidationError);
+  });
+
+  it('connection closed early names byte counts', async () => {
+    const folder = join(directory, 'short');
+    const download = downloadClipTextWeights({ destination: join(folder, 'model.safetensors'), repository: 'org/short', baseUrl, progress: silentProgress() });
+
+    // Cut the connection once the first 2048 bytes are on disk, so none are still in flight.
+    await waitFor(() => existsSync(folder) && partialFiles(folder).some((name) => statSync(join(folder, name)).size === 2048));
+    heldResponses.pop()!.socket!.destroy();
+    await expect(download).rejects.toThrow(ExternalServiceError);
+    await expect(download).rejects.toThrow(/ended after 2048 of 3048 bytes; try again, or download the file elsewhere and pick it from disk/);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('stalled body times out', async () => {
+    const folder = join(directory, 'idle');
+    const download = downloadClipTextWeights({ destination: join(folder, 'model.safetensors'), repository: 'org/stalled', baseUrl, progress: silentProgress(), idleTimeoutMs: 300 });
+
+    await expect(download).rejects.toThrow(ExternalServiceError);
+    await expect(download).rejects.toThrow(`no data for 0.3 s after ${checkpoint.length >> 1} of ${checkpoint.length} bytes`);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it.each([
+    ['jpeg', /is not a safetensors file: it has \d+ bytes starting with ff d8 ff/],
+    ['empty', /is empty/],
+    ['random', /is not a safetensors file: it has 4096 bytes starting with/],
+    ['vision', /lacks tensor "text_model\.embeddings\.token_embedding\.weight"/],
+  ])('%s file with valid checksum is rejected', async (route, found) => {
+    const folder = join(directory, `not-clip-${route}`);
+    const download = downloadClipTextWeights({ destination: join(folder, 'model.safetensors'), repository: `org/${route}`, baseUrl, progress: silentProgress() });
+
+    await expect(download).rejects.toThrow(ExternalServiceError);
+    await expect(download).rejects.toThrow(`The file downloaded from ${baseUrl}/org/${route}/resolve/main/model.safetensors is not a CLIP text checkpoint`);
+    await expect(download).rejects.toThrow(found);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('second download to one destination conflicts', async () => {
+    const folder = join(directory, 'held');
+    const destination = join(folder, 'model.safetensors');
+    const first = downloadClipTextWeights({ destination, repository: 'org/held', baseUrl, progress: silentProgress() });
+    await waitFor(() => heldResponses.length === 1);
+    const held = heldResponses.pop()!;
+
+    const second = downloadClipTextWeights({ destination, repository: 'org/good', baseUrl, progress: silentProgress() });
+    await expect(second).rejects.toThrow(ConflictError);
+    await expect(second).rejects.toThrow(/org\/good/);
+
+    held.end(checkpoint.subarray(checkpoint.length >> 1));
+    expect((await first).sha256).toBe(checkpointSha256);
+    expect(readdirSync(folder)).toEqual(['model.safetensors']);
+  });
+
+  it('parallel downloads to other destinations run', async () => {
+    const downloads = ['one', 'two'].map((name) =>
+      downloadClipTextWeights({ destination: join(directory, 'parallel', `${name}.safetensors`), repository: 'org/good', baseUrl, progress: silentProgress() }),
+    );
+
+    expect((await Promise.all(downloads)).map((result) => result.sha256)).toEqual([checkpointSha256, checkpointSha256]);
+    expect(readdirSync(join(directory, 'parallel')).sort()).toEqual(['one.safetensors', 'two.safetensors']);
+  });
+
+  it('killed download partial is removed later', async () => {
+    const folder = join(directory, 'killed');
+    mkdirSync(folder);
+    const destination = join(folder, 'model.safetensors');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'download-child.ts'), destination, `${baseUrl}`, 'org/stalled'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+
+    await waitFor(() => partialFiles(folder).length > 0);
+    child.kill('SIGTERM');
+    await exited;
+    expect(partialFiles(folder)).toHaveLength(1);
+
+    await downloadClipTextWeights({ destination, repository: 'org/good', baseUrl, progress: silentProgress() });
+    expect(readdirSync(folder)).toEqual(['model.safetensors']);
   });
 });
