@@ -33,6 +33,28 @@ export function setLogToStderr(enabled: boolean): void {
   settings.toStderr = enabled;
 }
 
+/** Level and destinations of this thread's logger, which a worker thread copies from its parent. */
+export interface LogSettings {
+  level: LogLevel;
+  filePath: string | undefined;
+  maxBytes: number;
+  toStderr: boolean;
+}
+
+export function currentLogSettings(): LogSettings {
+  return { ...settings };
+}
+
+/**
+ * Applies settings read from another thread. Each worker thread loads its own
+ * copy of this module, which otherwise starts from the environment defaults.
+ * NOTE: both threads then append to the same log file, and a rotation by one
+ * can race with an append by the other.
+ */
+export function applyLogSettings(applied: LogSettings): void {
+  Object.assign(settings, applied);
+}
+
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;

@@ -1,4 +1,5 @@
 import { deserializeError, InternalError } from '../../errors';
+import { currentLogSettings } from '../../log';
 import { startModuleWorker, workerModuleUrl } from '../runtime';
 import type { TrainOptions } from './train-mpreid';
 import type { TrainingWorkerReply, TrainingWorkerSetup } from './training-worker-protocol';
@@ -12,7 +13,7 @@ import type { MpreidConfig, MpreidOutcome, MpreidTrainingData } from './training
  */
 export function trainMpreidInWorker(data: MpreidTrainingData, config: MpreidConfig, options: TrainOptions): Promise<MpreidOutcome> {
   options.progress.throwIfCancelled();
-  const setup: TrainingWorkerSetup = { data, config, runDirectory: options.runDirectory };
+  const setup: TrainingWorkerSetup = { data, config, runDirectory: options.runDirectory, log: currentLogSettings() };
   const worker = startModuleWorker(workerModuleUrl(import.meta.url, 'training-worker'), setup);
   const cancel = () => worker.postMessage({ kind: 'cancel' });
   options.progress.signal.addEventListener('abort', cancel, { once: true });

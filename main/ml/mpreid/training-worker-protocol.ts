@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../errors';
+import type { LogSettings } from '../../log';
 import type { EpochRecord, MpreidConfig, MpreidOutcome, MpreidTrainingData, StepRecord } from './training-types';
 
 /** What the training worker receives as its workerData. */
@@ -6,6 +7,8 @@ export interface TrainingWorkerSetup {
   data: MpreidTrainingData;
   config: MpreidConfig;
   runDirectory: string;
+  /** The parent thread's log level and destinations, so the worker logs where and as much as its parent does. */
+  log: LogSettings;
 }
 
 /** Messages from the parent: only a request to stop, which the worker honours between steps. */

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../errors';
 import { silentProgress, type ProgressReporter } from '../../jobs/progress';
+import { applyLogSettings } from '../../log';
 import type { ModuleWorkerData } from '../runtime';
 import { trainMpreid } from './train-mpreid';
 import type { TrainingWorkerReply, TrainingWorkerRequest, TrainingWorkerSetup } from './training-worker-protocol';
@@ -14,6 +15,7 @@ import type { TrainingWorkerReply, TrainingWorkerRequest, TrainingWorkerSetup } 
 
 const port = parentPort!;
 const setup = (workerData as ModuleWorkerData<TrainingWorkerSetup>).data;
+applyLogSettings(setup.log);
 const controller = new AbortController();
 
 function reply(message: TrainingWorkerReply): void {
