@@ -46,9 +46,9 @@ export function contextLengthOf(config: MpreidConfig): number {
   return config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : clipContextLength;
 }
 
-/** Names a run after its preset and start time, such as "chat-vqa 2026-05-04 13:20". */
+/** Names a run after its preset and start time in UTC to the second, such as "chat-vqa 2026-05-04 13:20:07". */
 export function defaultRunName(preset: PresetName, now: Date = new Date()): string {
-  return `${preset} ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
+  return `${preset} ${now.toISOString().slice(0, 19).replace('T', ' ')}`;
 }
 
 /** Describes the features a run evaluates with, until the trainer reports its own description. */
