@@ -1,10 +1,10 @@
 import { basename, resolve } from 'node:path';
-import { apiContract, isApiMethodName } from '../api/contract';
 import { ConflictError, ValidationError } from '../errors';
 import { resolveExecutionProvider } from '../ml/runtime';
 import { loadClipTokenizer } from '../ml/tokenizer';
 import type { ImportReport } from '../api/schemas';
 import { openCliSession } from './session';
+import { callCommand } from './call-command';
 import { trainCommand } from './train-command';
 
 /** A command's options as parsed by node:util parseArgs. */
@@ -17,7 +17,7 @@ export interface Command {
   run(options: Options, positionals: string[]): Promise<unknown>;
 }
 
-const workspaceOption = { type: 'string', help: 'workspace file (.mpreid) to open or create' } as const;
+const workspaceOption = { type: 'string', help: 'workspace file (.mpreid) to open' } as const;
 const jsonOption = { type: 'boolean', help: 'print the result as one JSON object on stdout' } as const;
 
 export const commands: Record<string, Command> = {
@@ -25,14 +25,14 @@ export const commands: Record<string, Command> = {
     summary: 'Import a Market-1501 or DukeMTMC-reID folder into a workspace.',
     usage: 'mpreid import --workspace FILE --dataset-dir DIR [--attributes FILE.mat] [--name NAME] [--json]',
     options: {
-      workspace: workspaceOption,
+      workspace: { type: 'string', help: 'workspace file (.mpreid) to open, or to create when it does not exist' },
       'dataset-dir': { type: 'string', help: 'dataset folder holding query/, bounding_box_test/ and optionally bounding_box_train/' },
       attributes: { type: 'string', help: 'Market-1501 or DukeMTMC attribute .mat file' },
       name: { type: 'string', help: 'dataset name (default: the folder name)' },
       json: jsonOption,
     },
     run: async (options) => {
-      const session = openCliSession(required(options, 'workspace'));
+      const session = openCliSession(required(options, 'workspace'), { create: true });
       try {
         return await session.call('datasets.import', {
           datasetDir: absolute(required(options, 'dataset-dir')),
@@ -49,7 +49,7 @@ export const commands: Record<string, Command> = {
     summary: 'Import a dataset, embed it with an ONNX model and print mAP, CMC and mINP.',
     usage: 'mpreid evaluate --dataset-dir DIR --model FILE.onnx [--workspace FILE] [--rerank] [--execution-provider auto|cpu|cuda] [--json]',
     options: {
-      workspace: { type: 'string', help: 'workspace file to use (default: a temporary one, deleted afterwards)' },
+      workspace: { type: 'string', help: 'workspace file to use, created when it does not exist (default: a temporary one, deleted afterwards)' },
       'dataset-dir': { type: 'string', help: 'dataset folder holding query/ and bounding_box_test/' },
       model: { type: 'string', help: 'ONNX image model; its model card is proposed from what the file declares' },
       rerank: { type: 'boolean', help: 'also report figures after k-reciprocal re-ranking (k1 = 20, k2 = 6, lambda = 0.3)' },
@@ -102,31 +102,12 @@ export const commands: Record<string, Command> = {
     run: (options, positionals) => runTokenize(options, positionals),
   },
 
-  call: {
-    summary: 'Call any API method with a JSON input and print its JSON output.',
-    usage: `mpreid call METHOD [--input JSON] [--workspace FILE]\n\nMethods:\n${Object.entries(apiContract)
-      .map(([name, spec]) => `  ${name.padEnd(32)}${spec.summary}`)
-      .join('\n')}`,
-    options: {
-      workspace: workspaceOption,
-      input: { type: 'string', help: 'the method input as JSON (default {})' },
-      json: jsonOption,
-    },
-    run: async (options, positionals) => {
-      const method = positionals[0];
-      if (!method || !isApiMethodName(method)) throw new ValidationError(`Unknown method "${method ?? ''}". Run "mpreid call --help" for the list.`);
-      const session = openCliSession(required(options, 'workspace'));
-      try {
-        return await session.call(method, parseJson(String(options.input ?? '{}'), '--input') as never);
-      } finally {
-        session.close();
-      }
-    },
-  },
+  call: callCommand,
 };
 
 async function runEvaluate(options: Options): Promise<unknown> {
-  const session = openCliSession(options.workspace as string | undefined);
+  // Evaluating imports the dataset, so a named workspace that does not exist yet is created.
+  const session = openCliSession(options.workspace as string | undefined, { create: true });
   const seconds: Record<string, number> = {};
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -268,12 +249,4 @@ function required(options: Options, name: string): string {
 
 function absolute(path: string): string {
   return resolve(path);
-}
-
-function parseJson(text: string, optionName: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`${optionName} is not valid JSON: ${(error as Error).message}`);
-  }
 }

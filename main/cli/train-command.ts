@@ -1,76 +1,104 @@
 import { resolve } from 'node:path';
-import type { ModelSummary } from '../api/schemas';
-import { deserializeError, ValidationError, type SerializedError } from '../errors';
-import { presetNames, type PresetName } from '../ml/mpreid/training-types';
-import { waitForRun } from '../training';
+import { ValidationError } from '../errors';
+import { presetNames } from '../ml/mpreid/training-types';
+import type { TrainingRunDetail } from '../training';
 import type { Command, Options } from './commands';
-import { openCliSession, type CliSession } from './session';
+import { chooseModel, findDataset, requireBatchFits } from './model-choice';
+import { openCliSession } from './session';
+import { newRunOptions, parseOverrides, parsePreset, parseRunId, parseRunName } from './train-options';
+import { waitForTrainingRun } from './training-run';
 
 export const trainCommand: Command = {
   summary: 'Train an MP-ReID run on cached features in the foreground and print its figures.',
   usage: [
-    'mpreid train --workspace FILE --dataset NAME|ID --preset NAME [--model NAME|ID] [--epochs N] [--vocab FILE] [--name NAME] [--json]',
+    'mpreid train --workspace FILE --dataset NAME|ID --preset NAME [--model NAME|ID] [--epochs N] [--stage1-epochs N]',
+    '             [--identities-per-batch P] [--images-per-identity K] [--steps-per-epoch N] [--learning-rate RATE]',
+    '             [--seed N] [--vocab FILE] [--name NAME] [--json]',
+    '       mpreid train --workspace FILE --resume RUN_ID [--json]',
     '',
     `Presets: ${presetNames.join(', ')}.`,
     'The dataset needs cached embeddings of the model for its train, query and gallery images.',
     'Without --vocab, the vocabulary path comes from the MPREID_CLIP_VOCAB environment variable.',
-    'Ctrl+C cancels the run; resume it with: mpreid call training.resume --input \'{"runId":ID}\'.',
+    'Ctrl+C or SIGTERM cancels the run, keeping its finished epochs; --resume RUN_ID continues it.',
   ].join('\n'),
   options: {
     workspace: { type: 'string', help: 'workspace file (.mpreid) holding the dataset' },
     dataset: { type: 'string', help: 'dataset name or id' },
     preset: { type: 'string', help: `ablation preset: ${presetNames.join(', ')}` },
-    model: { type: 'string', help: 'frozen image model name or id (default: the only model with embeddings for the dataset)' },
-    epochs: { type: 'string', help: 'stage-2 epochs, overriding the preset' },
+    model: { type: 'string', help: 'frozen image model name or id (default: the only model with embeddings for the dataset that no run registered)' },
+    epochs: { type: 'string', help: 'stage-2 epochs, from 1 to 500 (default: the preset\'s)' },
+    'stage1-epochs': { type: 'string', help: 'stage-1 epochs, which learn the implicit prompts, from 0 to 500 (default: the preset\'s)' },
+    'identities-per-batch': { type: 'string', help: 'identities in each batch (P), from 2 to 256; at most the train split\'s identities' },
+    'images-per-identity': { type: 'string', help: 'images of each identity in a batch (K), from 1 to 64' },
+    'steps-per-epoch': { type: 'string', help: 'optimizer steps per epoch (default: training images divided by P x K)' },
+    'learning-rate': { type: 'string', help: 'stage-2 learning rate, such as 0.0005; another rate than the preset\'s makes the run custom' },
+    seed: { type: 'string', help: 'random seed of initialization and batch sampling, from 0 to 2147483647' },
     vocab: { type: 'string', help: "CLIP's bpe_simple_vocab_16e6.txt.gz, or a folder with Hugging Face vocab.json and merges.txt" },
-    name: { type: 'string', help: 'run name (default: the preset and start time)' },
+    name: { type: 'string', help: 'run name (default: the preset and start time in UTC)' },
+    resume: { type: 'string', help: 'id of a cancelled, failed or interrupted run to continue from its last checkpoint' },
     json: { type: 'boolean', help: 'print the result as one JSON object on stdout' },
   },
-  run: (options) => runTrain(options),
+  run: (options) => (options.resume === undefined ? runTrain(options) : runResume(options)),
 };
 
 async function runTrain(options: Options): Promise<unknown> {
   const workspace = requiredOption(options, 'workspace');
   const datasetKey = requiredOption(options, 'dataset');
   const preset = parsePreset(requiredOption(options, 'preset'));
-  const epochs = options.epochs === undefined ? undefined : parseEpochs(String(options.epochs));
+  const overrides = parseOverrides(options);
+  const name = parseRunName(options.name);
 
   const session = openCliSession(workspace);
   try {
     const datasetId = await findDataset(session, datasetKey);
     const model = await chooseModel(session, datasetId, options.model as string | undefined);
+    const presetConfig = (await session.call('training.presets', {})).find((entry) => entry.name === preset)!.config;
+    requireBatchFits(session, datasetId, overrides?.identitiesPerBatch ?? presetConfig.identitiesPerBatch);
+
     const started = await session.call('training.start', {
       datasetId,
       imageModelId: model.modelId,
       preset,
-      name: options.name as string | undefined,
-      overrides: epochs === undefined ? undefined : { stage2Epochs: epochs },
+      name,
+      overrides,
       vocabularyPath: options.vocab ? resolve(String(options.vocab)) : undefined,
     });
-
-    await waitForRun(session.context, started.runId);
-    const run = await session.call('training.get', { runId: started.runId });
-    if (run.status !== 'succeeded') {
-      const stored = (run.error ?? { code: 'internal', message: `Training run ${run.runId} ended with status ${run.status}.` }) as SerializedError;
-      const error = deserializeError(stored);
-      error.message += ` Run ${run.runId} can be resumed with: mpreid call training.resume --workspace ${workspace} --input '{"runId":${run.runId}}'.`;
-      throw error;
-    }
-    return {
-      runId: run.runId,
-      name: run.name,
-      preset: run.preset,
-      imageModelId: run.imageModelId,
-      figures: withoutCurve(run.figures),
-      baseline: withoutCurve(run.baseline),
-      features: run.features,
-      oracle: run.oracle,
-      epochs: run.epochsDone,
-      searchModelId: run.searchModelId,
-    };
+    return describeRun(await waitForTrainingRun(session, workspace, started));
   } finally {
     session.close();
   }
+}
+
+async function runResume(options: Options): Promise<unknown> {
+  const workspace = requiredOption(options, 'workspace');
+  const runId = parseRunId(String(options.resume));
+  const extra = newRunOptions.filter((option) => options[option] !== undefined);
+  if (extra.length > 0) {
+    throw new ValidationError(`--resume continues run ${runId} with the settings it was started with, so it takes no ${extra.map((option) => `--${option}`).join(', ')}.`);
+  }
+
+  const session = openCliSession(workspace);
+  try {
+    const started = await session.call('training.resume', { runId });
+    return describeRun(await waitForTrainingRun(session, workspace, started));
+  } finally {
+    session.close();
+  }
+}
+
+function describeRun(run: TrainingRunDetail) {
+  return {
+    runId: run.runId,
+    name: run.name,
+    preset: run.preset,
+    imageModelId: run.imageModelId,
+    figures: withoutCurve(run.figures),
+    baseline: withoutCurve(run.baseline),
+    features: run.features,
+    oracle: run.oracle,
+    epochs: run.epochsDone,
+    searchModelId: run.searchModelId,
+  };
 }
 
 /** Leaves out the CMC curve, which would fill the terminal; training.get returns it. */
@@ -78,55 +106,6 @@ function withoutCurve<T extends { cmc: number[] }>(figures: T | null): Omit<T, '
   if (figures === null) return null;
   const { cmc: _cmc, ...rest } = figures;
   return rest;
-}
-
-async function findDataset(session: CliSession, key: string): Promise<number> {
-  const datasets = await session.call('datasets.list', {});
-  const match = datasets.find((dataset) => dataset.name === key) ?? datasets.find((dataset) => String(dataset.datasetId) === key);
-  if (!match) {
-    const names = datasets.map((dataset) => `${dataset.datasetId} "${dataset.name}"`).join(', ') || 'none';
-    throw new ValidationError(`The workspace has no dataset named or numbered "${key}"; it has ${names}.`);
-  }
-  return match.datasetId;
-}
-
-/** Picks the named model, or the only one with cached embeddings for the dataset. */
-async function chooseModel(session: CliSession, datasetId: number, key: string | undefined): Promise<ModelSummary> {
-  const models = await session.call('models.list', {});
-  const describe = (list: ModelSummary[]) => list.map((model) => `${model.modelId} "${model.name}"`).join(', ') || 'none';
-
-  if (key !== undefined) {
-    const byName = models.filter((model) => model.name === key);
-    if (byName.length > 1) throw new ValidationError(`${byName.length} models are named "${key}" (${describe(byName)}); pass --model with an id.`);
-    const match = byName[0] ?? models.find((model) => String(model.modelId) === key);
-    if (!match) throw new ValidationError(`The workspace has no model named or numbered "${key}"; it has ${describe(models)}.`);
-    return match;
-  }
-
-  const embedded = models.filter((model) => hasEmbeddings(session, datasetId, model.contentHash));
-  if (embedded.length === 1) return embedded[0];
-  if (embedded.length === 0) {
-    throw new ValidationError(`No model has cached embeddings for dataset ${datasetId}. Embed its train, query and gallery images first, such as with "mpreid call embeddings.run".`);
-  }
-  throw new ValidationError(`${embedded.length} models have embeddings for dataset ${datasetId}: ${describe(embedded)}. Pick one with --model.`);
-}
-
-function hasEmbeddings(session: CliSession, datasetId: number, modelHash: string): boolean {
-  const row = session.context.db
-    .prepare('SELECT 1 FROM images JOIN embeddings ON embeddings.model_hash = ? AND embeddings.image_hash = images.content_hash WHERE images.dataset_id = ? LIMIT 1')
-    .get(modelHash, datasetId);
-  return row !== undefined;
-}
-
-function parsePreset(value: string): PresetName {
-  if ((presetNames as readonly string[]).includes(value)) return value as PresetName;
-  throw new ValidationError(`--preset ${value} is not valid; use one of ${presetNames.join(', ')}.`);
-}
-
-function parseEpochs(value: string): number {
-  const epochs = Number(value);
-  if (!/^\d+$/.test(value) || epochs < 1 || epochs > 500) throw new ValidationError(`--epochs ${value} is not valid; use a whole number from 1 to 500.`);
-  return epochs;
 }
 
 function requiredOption(options: Options, name: string): string {

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { closeAppContext, createAppContext } from '../../main/app-context';
 
 const cli = resolve(import.meta.dirname, '../../bin/mpreid.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'mpreid-cli-'));
@@ -55,6 +56,7 @@ describe('mpreid command line', () => {
 
   it('calls an API method and prints JSON', () => {
     const workspace = join(dir, 'call.mpreid');
+    closeAppContext(createAppContext(workspace));
 
     const result = mpreid('call', 'workspace.info', '--workspace', workspace, '--json');
 
@@ -63,10 +65,38 @@ describe('mpreid command line', () => {
   });
 
   it('rejects invalid method input', () => {
-    const result = mpreid('call', 'jobs.list', '--workspace', join(dir, 'call.mpreid'), '--input', '{"limit":"many"}');
+    const workspace = join(dir, 'input.mpreid');
+    closeAppContext(createAppContext(workspace));
+
+    const result = mpreid('call', 'jobs.list', '--workspace', workspace, '--input', '{"limit":"many"}');
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid input for jobs.list');
+  });
+
+  it('rejects a missing workspace without creating it', () => {
+    const commands = [
+      ['call', 'workspace.info'],
+      ['call', 'datasets.list'],
+      ['prompts', 'export', '--dataset', 'duke', '--out', join(dir, 'prompts.json')],
+    ];
+    for (const command of commands) {
+      const missing = join(dir, 'nodir', 'x.mpreid');
+
+      const result = mpreid(...command, '--workspace', missing);
+
+      expect(result.status, command.join(' ')).toBe(1);
+      expect(result.stderr, command.join(' ')).toContain(`Workspace ${missing} does not exist; check the path or import a dataset first.`);
+      expect(existsSync(join(dir, 'nodir')), command.join(' ')).toBe(false);
+    }
+  });
+
+  it('rejects a missing relative workspace', () => {
+    const result = spawnSync(process.execPath, [cli, 'call', 'workspace.info', '--workspace', 'typo.mpreid'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MPREID_LOG_STDERR: '0' } });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Workspace ${join(dir, 'typo.mpreid')} does not exist`);
+    expect(existsSync(join(dir, 'typo.mpreid'))).toBe(false);
   });
 
   it('rejects an unknown execution provider', () => {
