@@ -10,7 +10,7 @@ export function resolveVocabularyPath(requested: string | undefined): string {
   const path = requested || process.env.MPREID_CLIP_VOCAB;
   if (!path) {
     throw new ValidationError(
-      'No CLIP vocabulary given: pass vocabularyPath (--vocab on the command line) or set MPREID_CLIP_VOCAB to bpe_simple_vocab_16e6.txt.gz or to a folder with vocab.json and merges.txt.',
+      'No CLIP vocabulary given: pass vocabularyPath, or set MPREID_CLIP_VOCAB, to bpe_simple_vocab_16e6.txt.gz or to a folder with vocab.json and merges.txt.',
     );
   }
   return resolve(path);
