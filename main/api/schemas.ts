@@ -13,7 +13,12 @@ export type ExecutionProviderChoice = z.infer<typeof executionProviderSchema>;
 
 const id = z.number().int().positive();
 const count = z.number().int().nonnegative();
-const absolutePath = z.string().min(1).max(4096);
+/** A path from the root (POSIX /..., a Windows drive C:\..., a UNC share \\server\...); a relative one would depend on the server's working folder. */
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'expected an absolute path');
 
 export const splitCountsSchema = z.object({
   images: count,

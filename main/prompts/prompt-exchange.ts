@@ -32,7 +32,7 @@ export function exportPrompts(db: Db, datasetId: number, format: ExchangeFormat 
   const records = collectRecords(db, datasetId);
   const content = writeRecords(chosen, dataset, records);
 
-  if (filePath) writeExportFile(filePath, content, `prompts.${chosen}`);
+  if (filePath) writeExportFile(filePath, content, `prompts.${chosen}`, `.${chosen}`);
   log.info('prompts exported', { datasetId, format: chosen, records: records.length, filePath: filePath ?? null });
   return { format: chosen, records: records.length, countsByKind: countByKind(records), filePath: filePath ?? null, content: filePath ? null : content };
 }

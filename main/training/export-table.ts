@@ -39,7 +39,7 @@ export function exportRunTable(db: Db, request: ExportTableRequest): { format: '
   const rows = request.runIds.map((runId) => toTableRow(getRunRecord(db, runId), countEpochs(db, runId)));
   const content = request.format === 'csv' ? renderRunCsv(rows) : renderComparisonChart(rows);
 
-  if (request.filePath !== undefined) writeExportFile(request.filePath, content, `training-runs.${request.format}`);
+  if (request.filePath !== undefined) writeExportFile(request.filePath, content, `training-runs.${request.format}`, `.${request.format}`);
   log.info('runs exported', { format: request.format, runs: rows.length, filePath: request.filePath ?? null });
   return { format: request.format, content, filePath: request.filePath ?? null };
 }
