@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ConflictError } from '../errors';
+import { isProcessRunning } from '../process-running';
 
 /** The holder of a workspace, as its lock file records it. */
 interface LockOwner {
@@ -31,7 +32,7 @@ export function lockWorkspace(workspacePath: string): WorkspaceLock {
 
     const holder = readOwner(path);
     if (holder && holder.host === owner.host && holder.pid === owner.pid) return heldLock(path);
-    if (holder && (holder.host !== owner.host || isRunning(holder.pid))) {
+    if (holder && (holder.host !== owner.host || isProcessRunning(holder.pid))) {
       throw new ConflictError(
         `Workspace ${workspacePath} is open in another process (pid ${holder.pid} on ${holder.host}, since ${holder.since}). Use that app or server, or close it first; if it no longer runs, delete ${path}.`,
       );
@@ -64,16 +65,6 @@ function readOwner(path: string): LockOwner | null {
     return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? { pid: parsed.pid, host: parsed.host, since: String(parsed.since) } : null;
   } catch {
     return null;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,6 +3,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConflictError } from '../../errors';
 import { createLogger } from '../../log';
+import { isProcessRunning } from '../../process-running';
 
 const log = createLogger('ClipDownload');
 
@@ -60,18 +61,8 @@ export async function removeStalePartials(destination: string): Promise<void> {
 /** Tells whether another process may still be writing a partial file, from the '<pid>-<random hex>' part of its name. */
 async function mayBeWritten(path: string, tag: string): Promise<boolean> {
   const owner = /^(\d+)-[0-9a-f]+$/.exec(tag);
-  if (!owner || Number(owner[1]) === process.pid || !isRunning(Number(owner[1]))) return false;
+  if (!owner || Number(owner[1]) === process.pid || !isProcessRunning(Number(owner[1]))) return false;
 
   const modified = await stat(path).then((info) => info.mtimeMs, () => 0);
   return Date.now() - modified < abandonedAfterMs;
-}
-
-/** Sends signal 0, which checks that a process exists without touching it; EPERM means it exists under another user. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
