@@ -58,7 +58,7 @@ function tryCreate(path: string, owner: LockOwner): boolean {
   return true;
 }
 
-/** The recorded holder, or null for a lock file that is empty or unreadable (a process that died while writing it). */
+/** Reads the recorded holder; null for a lock file that is empty or unreadable (a process that died while writing it). */
 function readOwner(path: string): LockOwner | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;

@@ -8,7 +8,7 @@ const journalFile = 'journal.json';
 const journalFormat = 'mpreid-run-journal/1';
 
 /**
- * What a run folder has committed: the epochs finished so far, each with its
+ * The record of what a run folder has committed: the epochs finished so far, each with its
  * checkpoint. Written after the checkpoint it names, by rename, so a crash
  * leaves either the old or the new journal and never one that points at a
  * checkpoint that does not exist.

@@ -14,7 +14,7 @@ import { singleSentenceKinds, type PromptTable } from './prompt-table';
 import { encodeSentences, implicitPromptFeatures, type TextSide } from './text-side';
 import type { LossWeights } from './training-types';
 
-/** What both stages' graphs are built from; fixed for a run, so a resumed run rebuilds the same graphs. */
+/** The inputs both stages' graphs are built from; fixed for a run, so a resumed run rebuilds the same graphs. */
 export interface ModelSpec {
   featureWidth: number;
   jointWidth: number;
@@ -47,7 +47,7 @@ function newContext(name: string, seed: number): LayerContext {
   return { graph: new GraphBuilder(name), random: new SeededRandom(seed), dtype: 'float32' };
 }
 
-/** The learnable implicit prompt tokens of every training identity, [classes, T, width]. */
+/** Creates the learnable implicit prompt tokens of every training identity, [classes, T, width]. */
 export function implicitTokenTable(context: LayerContext, spec: ModelSpec): Tensor {
   const { width } = spec.text.options;
   const count = spec.implicitTemplate.learnablePositions.length;

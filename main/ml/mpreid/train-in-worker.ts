@@ -7,9 +7,9 @@ import type { MpreidConfig, MpreidOutcome, MpreidTrainingData } from './training
 
 /**
  * trainMpreid on a worker thread, with the same arguments and result. The
- * training data is copied to the worker once; hooks and progress updates come
- * back as messages, and cancelling `options.progress.signal` stops the run at
- * its next step, keeping every epoch it committed.
+ * training data is copied to the worker once. Hooks and progress updates come
+ * back as messages. Cancelling `options.progress.signal` stops the run at its
+ * next step, and every epoch it committed stays.
  */
 export function trainMpreidInWorker(data: MpreidTrainingData, config: MpreidConfig, options: TrainOptions): Promise<MpreidOutcome> {
   options.progress.throwIfCancelled();

@@ -113,7 +113,7 @@ function validateRun(data: MpreidTrainingData, config: MpreidConfig): void {
 /** Fixes the graph shapes of a run: the sentence length is the longest prompt, at most the configured context. */
 async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promise<ModelSpec> {
   const table: PromptTable | null = usesExplicitPrompts(config.prompts) ? buildPromptTable(data.prompts, config.prompts) : null;
-  // The full context, so that text search reads as long a description as the config allows; each
+  // The full context lets text search read as long a description as the config allows. Each
   // sentence group is encoded at its own length, so shorter prompts cost nothing extra.
   const contextLength = config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : clipContextLength;
   const needed = Math.max(data.implicitTemplate.tokens.length, table?.single?.length ?? 0, table?.vqa?.length ?? 0);

@@ -145,7 +145,7 @@ export interface MpreidOutcome {
   artifacts: MpreidArtifacts;
   /** Whether the run continued from a checkpoint. */
   resumed: boolean;
-  /** What the evaluated query and gallery features were made of, in words. */
+  /** The makeup of the evaluated query and gallery features, in words. */
   features: string;
   /** True when evaluation used label-derived prompts (see MpreidConfig.evaluationFeatures). */
   oracle: boolean;

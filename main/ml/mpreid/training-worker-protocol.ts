@@ -2,7 +2,7 @@ import type { SerializedError } from '../../errors';
 import type { LogSettings } from '../../log';
 import type { EpochRecord, MpreidConfig, MpreidOutcome, MpreidTrainingData, StepRecord } from './training-types';
 
-/** What the training worker receives as its workerData. */
+/** The training worker's workerData: one run's data, configuration and folder. */
 export interface TrainingWorkerSetup {
   data: MpreidTrainingData;
   config: MpreidConfig;
