@@ -5,7 +5,7 @@ import { importDataset } from '../../../main/datasets';
 import { silentProgress } from '../../../main/jobs/progress';
 import { insertEmbeddings } from '../../../main/ml/embedding/embedding-store';
 import { registerModel } from '../../../main/ml/models/registry';
-import { computeDukeFeatures, dataRoot, dukeRoot, listDukeImages, osnetDimension, type DukeImage, type DukeSplit } from '../../helpers/duke-features';
+import { computeDukeFeatures, dataRoot, dukeRoot, listDukeImages, osnetDimension, type DukeImage } from '../../helpers/duke-features';
 import { osnetCard, osnetModelPath } from '../embedding/fixtures';
 
 /*
@@ -54,17 +54,14 @@ export async function createDukeAttributeWorkspace(db: Db, rootDir: string, opti
 
   const report = await importDataset(db, { datasetDir: rootDir, name: 'duke-attributes', attributesFile: join(dataRoot, 'attributes/duke_attribute.mat') }, silentProgress());
   const model = await registerModel(db, { filePath: osnetModelPath, card: osnetCard });
-  if (options.withEmbeddings !== false) await storeCachedFeatures(db, report.datasetId, model.contentHash);
+  if (options.withEmbeddings !== false) await storeCachedFeatures(db, report.datasetId, model.contentHash, [...train, ...query, ...gallery]);
   return { datasetId: report.datasetId, modelId: model.modelId, files: [...train, ...query, ...gallery].map((image) => image.file) };
 }
 
-async function storeCachedFeatures(db: Db, datasetId: number, modelHash: string): Promise<void> {
-  const featureByFile = new Map<string, Float32Array>();
-  for (const split of ['bounding_box_train', 'query', 'bounding_box_test'] as DukeSplit[]) {
-    const images = listDukeImages(split);
-    const features = await computeDukeFeatures(images);
-    images.forEach((image, row) => featureByFile.set(image.file, features.subarray(row * osnetDimension, (row + 1) * osnetDimension)));
-  }
+/** Embeds only the chosen images (cached by list), so a fresh checkout does not embed all 36,411 Duke images for a small workspace. */
+async function storeCachedFeatures(db: Db, datasetId: number, modelHash: string, images: DukeImage[]): Promise<void> {
+  const features = await computeDukeFeatures(images);
+  const featureByFile = new Map(images.map((image, row) => [image.file, features.subarray(row * osnetDimension, (row + 1) * osnetDimension)]));
 
   const rows = db.prepare('SELECT path, content_hash AS contentHash FROM images WHERE dataset_id = ?').all(datasetId) as { path: string; contentHash: string }[];
   insertEmbeddings(
