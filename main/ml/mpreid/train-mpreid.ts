@@ -116,7 +116,8 @@ async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promis
   // The full context lets text search read as long a description as the config allows. Each
   // sentence group is encoded at its own length, so shorter prompts cost nothing extra.
   const contextLength = config.textEncoder.source === 'scratch' ? config.textEncoder.contextLength : clipContextLength;
-  const needed = Math.max(data.implicitTemplate.tokens.length, table?.single?.length ?? 0, table?.vqa?.length ?? 0);
+  const implicitTemplate = withLearnableTokens(data.implicitTemplate, config.implicitTokens);
+  const needed = Math.max(implicitTemplate.tokens.length, table?.single?.length ?? 0, table?.vqa?.length ?? 0);
   if (needed > contextLength) {
     throw new ValidationError(`A prompt of the run has ${needed} tokens but the text encoder reads ${contextLength}. Raise the context length, or load the data with the run's context length.`);
   }
@@ -128,8 +129,8 @@ async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promis
     classes: data.classes,
     identitiesPerBatch: config.identitiesPerBatch,
     imagesPerIdentity: config.imagesPerIdentity,
-    text: await resolveTextSide(config, contextLength, [...sentences, data.implicitTemplate.tokens]),
-    implicitTemplate: data.implicitTemplate,
+    text: await resolveTextSide(config, contextLength, [...sentences, implicitTemplate.tokens]),
+    implicitTemplate,
     table,
     capacity: table ? batchCapacity(table, config.identitiesPerBatch) : { single: 0, vqa: 0 },
     lossWeights: config.lossWeights,
@@ -137,12 +138,28 @@ async function modelSpec(data: MpreidTrainingData, config: MpreidConfig): Promis
   };
 }
 
+/**
+ * Replaces the run of learnable X tokens in the dataset's implicit template
+ * with `count` of them, so the config decides how many tokens each identity learns.
+ */
+function withLearnableTokens(template: MpreidTrainingData['implicitTemplate'], count: number): MpreidTrainingData['implicitTemplate'] {
+  const first = template.learnablePositions[0];
+  const last = template.learnablePositions.at(-1)!;
+  if (last - first + 1 !== template.learnablePositions.length) {
+    throw new ValidationError('The learnable X tokens of the implicit prompt must stand next to each other, as in "A photo of a X X X X person.". Edit it on the Prompts page.');
+  }
+
+  const placeholder = template.tokens[first];
+  const tokens = [...template.tokens.slice(0, first), ...new Array<number>(count).fill(placeholder), ...template.tokens.slice(last + 1)];
+  return { tokens, learnablePositions: Array.from({ length: count }, (_, i) => first + i) };
+}
+
 function fingerprintOf(data: MpreidTrainingData, config: MpreidConfig, spec: ModelSpec): string {
   const { executionProvider: _provider, evaluateEachEpoch: _evaluate, ...decisive } = config;
   const hash = createHash('sha256').update(JSON.stringify(decisive));
   hash.update(new Uint8Array(data.trainLabels.buffer, data.trainLabels.byteOffset, data.trainLabels.byteLength));
   hash.update(new Uint8Array(data.train.features.buffer, data.train.features.byteOffset, data.train.features.byteLength));
-  hash.update(JSON.stringify([spec.table ? tableSentences(spec.table) : [], data.implicitTemplate]));
+  hash.update(JSON.stringify([spec.table ? tableSentences(spec.table) : [], spec.implicitTemplate]));
   return hash.digest('hex');
 }
 

@@ -53,10 +53,7 @@ export interface MpreidConfig {
   identitiesPerBatch: number;
   imagesPerIdentity: number;
   lossWeights: LossWeights;
-  /**
-   * Learnable tokens of the implicit prompt "A photo of a X ... X person.".
-   * The dataset's implicit template decides; a run records the count it used.
-   */
+  /** Learnable tokens per identity; they replace the run of X tokens in the dataset's implicit prompt template. */
   implicitTokens: number;
   /** Width of the joint image-text space. */
   jointWidth: number;

@@ -16,7 +16,7 @@ beforeAll(async () => {
   data = await dukeTrainingSubset(16);
 }, 240_000);
 
-/** Every prompt kind on, so that every loss term is in the graph; small enough for a test. */
+/** Builds a test-sized config with every prompt kind on, so that every loss term is in the graph. */
 function smallConfig(overrides: Partial<MpreidConfig> = {}): MpreidConfig {
   return {
     ...presetConfig('chat-vqa'),
@@ -34,7 +34,7 @@ function smallConfig(overrides: Partial<MpreidConfig> = {}): MpreidConfig {
   };
 }
 
-/** A reporter that cancels the run once `throwIfCancelled` has been asked `calls` times. */
+/** Creates a reporter that cancels the run after `calls` calls of `throwIfCancelled`. */
 function cancelAfter(calls: number): ProgressReporter {
   let asked = 0;
   return {
@@ -157,6 +157,16 @@ describe('trainMpreid', () => {
     const names = trained.tensors.map((tensor) => tensor.name);
     expect(names).toContain('text/prompt_projection/weight');
     expect(names.filter((name) => name.includes('text_encoder/'))).toEqual([]);
+  }, 240_000);
+
+  it('learns the configured implicit token count', async () => {
+    const runDirectory = tempDir('mpreid-two-tokens');
+    await trainMpreid(data, smallConfig({ implicitTokens: 2, stage2Epochs: 1 }), { runDirectory, progress: silentProgress() });
+
+    const journal = JSON.parse(readFileSync(join(runDirectory, 'journal.json'), 'utf8')) as { checkpoints: Record<string, string> };
+    const stage1 = await readSafetensors(join(runDirectory, journal.checkpoints.stage1));
+    const tokens = stage1.tensors.find((tensor) => tensor.name === 'implicit_tokens')!;
+    expect(tokens.shape).toEqual([16, 2, 32]);
   }, 240_000);
 
   it('trains the learnable-only preset without explicit prompts', async () => {
