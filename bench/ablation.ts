@@ -53,7 +53,7 @@ async function prepareWorkspace(call: Call): Promise<{ datasetId: number; modelI
   return { datasetId, modelId };
 }
 
-/** Trains the attribute heads, prints their accuracy on the test identities, and answers the VQA bank with them for the training images. */
+/** Trains the attribute heads, prints their accuracy on the test identities, and runs VQA with them on the training images. */
 async function answerVqaWithAttributeHeads(call: Call, datasetId: number, modelId: number): Promise<void> {
   const heads = await timed('attribute heads', () => call('attributes.heads.train', { datasetId, imageModelId: modelId, epochs: 20, seed: 1 }));
   print({ attributeHeads: heads.accuracy.map(({ attribute, accuracy }) => ({ attribute, accuracy: Number(accuracy.toFixed(4)) })), meanAccuracy: Number(heads.meanAccuracy.toFixed(4)), questions: heads.questionKeys });

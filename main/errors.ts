@@ -114,7 +114,7 @@ const errorClasses: Record<ErrorCode, new (message: string) => AppError> = {
 
 /**
  * Rebuilds an AppError on the calling side of IPC, HTTP or a worker thread,
- * as the class of its code, so `instanceof CancelledError` holds there too.
+ * as the class of its code, so `instanceof CancelledError` is true there too.
  */
 export function deserializeError(payload: SerializedError): AppError {
   const code = errorCodes.includes(payload.code) ? payload.code : 'internal';

@@ -81,7 +81,7 @@ export const trainingRunSummarySchema = z.object({
   figures: retrievalFiguresSchema.nullable(),
   /** Frozen-feature figures of the same query and gallery, for comparison. */
   baseline: retrievalFiguresSchema.nullable(),
-  /** What the evaluated query and gallery features were made of, in words. */
+  /** The makeup of the evaluated query and gallery features, in words. */
   features: z.string(),
   /** True when query or gallery features used prompts derived from identity labels. */
   oracle: z.boolean(),

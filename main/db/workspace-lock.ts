@@ -28,10 +28,10 @@ export function lockWorkspace(workspacePath: string): WorkspaceLock {
   const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
 
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (tryCreate(path, owner)) return heldLock(path);
+    if (tryCreate(path, owner)) return ownedLock(path);
 
     const holder = readOwner(path);
-    if (holder && holder.host === owner.host && holder.pid === owner.pid) return heldLock(path);
+    if (holder && holder.host === owner.host && holder.pid === owner.pid) return ownedLock(path);
     if (holder && (holder.host !== owner.host || isProcessRunning(holder.pid))) {
       throw new ConflictError(
         `Workspace ${workspacePath} is open in another process (pid ${holder.pid} on ${holder.host}, since ${holder.since}). Use that app or server, or close it first; if it no longer runs, delete ${path}.`,
@@ -68,17 +68,17 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
-const held = new Set<string>();
+const ownedLockPaths = new Set<string>();
 process.once('exit', () => {
-  for (const path of held) rmSync(path, { force: true });
+  for (const path of ownedLockPaths) rmSync(path, { force: true });
 });
 
-function heldLock(path: string): WorkspaceLock {
-  held.add(path);
+function ownedLock(path: string): WorkspaceLock {
+  ownedLockPaths.add(path);
   return {
     path,
     release: () => {
-      if (held.delete(path)) rmSync(path, { force: true });
+      if (ownedLockPaths.delete(path)) rmSync(path, { force: true });
     },
   };
 }

@@ -14,7 +14,7 @@ export interface OpenRunRequest {
   rowsPerBlock: number;
 }
 
-/** Asks for the block of rows that starts at `firstRow`; blocks of a run are answered in request order. */
+/** Requests the block of rows that starts at `firstRow`. The worker replies to the blocks of a run in request order. */
 export interface BlockRequest {
   kind: 'block';
   runId: number;

@@ -6,6 +6,6 @@ export const mpreidTrainer: MpreidTrainer = {
   presetConfig,
   presetInfo,
   loadTrainingData: loadMpreidTrainingData,
-  // On a worker thread, so that training steps never hold up the thread that answers API calls.
+  // A worker thread runs the training, so its steps never block the thread that serves API calls.
   train: trainMpreidInWorker,
 };

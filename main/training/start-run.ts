@@ -44,8 +44,8 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
 
   const config = mergeRunConfig(trainer.presetConfig(request.preset), request.overrides, context.settings.executionProvider);
   requireEnoughIdentities(db, request.datasetId, config.identitiesPerBatch);
-  // The job loads the data again; loading it here first turns missing prompts or VQA answers
-  // into an error of this call rather than a run that fails a second later.
+  // The job loads the data again. Loading it here first makes missing prompts or VQA answers
+  // an error of this call, not a run that fails a second later.
   await trainer.loadTrainingData(db, {
     datasetId: request.datasetId,
     imageModelId: request.imageModelId,

@@ -39,8 +39,8 @@ const shortRun: Record<string, string> = {
 };
 
 /**
- * Steps per epoch of the first run, so that the page sees it running for a
- * few seconds while its 3 epochs stay within the loss plot's 60 dotted points.
+ * Steps per epoch of the first run: enough for the page to show it running for
+ * a few seconds, few enough for its 3 epochs to fit the loss plot's 60 dotted points.
  */
 const watchedStepsPerEpoch = '15';
 /** Steps per epoch of the run that is cancelled, so that the Cancel click lands well before its last epoch. */

@@ -39,7 +39,7 @@ export interface AttributeHeadsResult {
  * Trains one softmax head per attribute (one per garment for the colour
  * attributes) on the cached features of a dataset's training images, measures
  * accuracy on the query and gallery images, and writes the heads composed
- * with the image model as an ONNX model that the VQA answer provider can run.
+ * with the image model as an ONNX model that the ONNX VQA provider can run.
  */
 export async function trainAttributeHeads(db: Db, request: AttributeHeadsRequest, progress: ProgressReporter): Promise<AttributeHeadsResult> {
   const imageModel = getModel(db, request.imageModelId);

@@ -207,7 +207,7 @@ export class GraphBuilder {
   }
 }
 
-/** The values as a typed array of `dtype`; a typed array of another type is converted, since raw bytes are written as they are. */
+/** Returns the values as a typed array of `dtype`, converting a typed array of another type, because raw bytes are written as they are. */
 function constantData(values: ArrayLike<number> | AnyTypedArray, dtype: DataType): AnyTypedArray {
   if (ArrayBuffer.isView(values) && values.constructor === allocateTypedArray(dtype, 0).constructor) return values as AnyTypedArray;
   return toTypedArray(dtype, values instanceof BigInt64Array ? Array.from(values, Number) : (values as ArrayLike<number>));

@@ -6,9 +6,9 @@ import { layerNorm, linear, transformerBlock, uniformWeight, type LayerContext }
 export const fusionHeads = 4;
 
 /**
- * Cross-attention for one explicit prompt kind: the prompt feature [n, d] is
- * the query; the image tokens [n, t, d] followed by the prompt feature are the
- * keys and values. A frozen CNN encoder gives one pooled image token (t = 1),
+ * Cross-attention for one explicit prompt kind. The prompt feature [n, d] is
+ * the query, and the image tokens [n, t, d] followed by the prompt feature are
+ * the keys and values. A frozen CNN encoder gives one pooled image token (t = 1),
  * where a ViT would give its patch tokens. The output adds to the prompt feature.
  */
 export function promptCrossAttention(context: LayerContext, name: string, prompt: Tensor, imageTokens: Tensor, width: number): Tensor {

@@ -11,7 +11,7 @@ export type SingleSentenceKind = (typeof singleSentenceKinds)[number];
  */
 export interface SentenceGroup {
   sentences: number[][];
-  /** Longest sentence in tokens: the width of the group's token matrix. */
+  /** Maximum sentence length in tokens: the width of the group's token matrix. */
   length: number;
 }
 

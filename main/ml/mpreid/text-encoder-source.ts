@@ -3,9 +3,9 @@ import type { TextSide } from './text-side';
 import { compactTokenRows, scratchTextOptions } from './text-side';
 
 /**
- * The text encoder a run uses: a small transformer trained from scratch, or
- * CLIP's pretrained text transformer read from disk and kept frozen.
- * `contextLength` is the run's sentence length, at most the configured one.
+ * Resolves the text encoder of a run: a small transformer trained from scratch,
+ * or CLIP's pretrained text transformer read from disk and kept frozen. A
+ * scratch encoder's vocabulary holds only the token ids of `sentences`.
  */
 export async function resolveTextSide(config: MpreidConfig, contextLength: number, sentences: readonly (readonly number[])[]): Promise<TextSide> {
   const encoder = config.textEncoder;

@@ -12,7 +12,7 @@ export interface TrainingDataRequest {
   datasetId: number;
   imageModelId: number;
   prompts: ExplicitPromptKinds;
-  /** Longest token sequence kept, start and end tokens included; longer prompts are cut before the end token. */
+  /** Maximum tokens kept per prompt, start and end tokens included. Longer prompts are cut before the end token. */
   contextLength: number;
   tokenizer: ClipTokenizer;
   /** Also read the prompts of query and gallery identities, into `testPrompts`, for an oracle evaluation. */

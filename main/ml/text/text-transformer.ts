@@ -119,7 +119,7 @@ function requireEncoderInputs(embeddings: Tensor, eosIndex: Tensor, options: Tex
   }
 }
 
-/** Whether a sentence length is static and within the encoder's context. */
+/** Checks that a sentence length is static and within the encoder's context. */
 function fitsContext(length: Tensor['shape'][number], options: TextTransformerOptions): boolean {
   return typeof length === 'number' && length >= 1 && length <= options.contextLength;
 }

@@ -28,11 +28,11 @@ const galleryImagesPerIdentity = 4;
 function firstImagesOfFirstIdentities(images: DukeImage[], identities: number, perIdentity: number): DukeImage[] {
   const people = [...new Set(images.map((image) => image.personId))].slice(0, identities);
   const chosen = new Set(people);
-  const taken = new Map<number, number>();
+  const countByPerson = new Map<number, number>();
   return images.filter((image) => {
     if (!chosen.has(image.personId)) return false;
-    const count = taken.get(image.personId) ?? 0;
-    taken.set(image.personId, count + 1);
+    const count = countByPerson.get(image.personId) ?? 0;
+    countByPerson.set(image.personId, count + 1);
     return count < perIdentity;
   });
 }

@@ -37,12 +37,13 @@ function serveFile(respond: ServerResponse, bytes: Buffer): void {
 }
 
 /**
- * Serves routes shaped like the hub's. 'good' responds with a redirect that
- * carries X-Linked-Etag, 'corrupt' with the file and a wrong ETag, 'stalled'
- * with half a body that never ends, 'short' with 2048 of 3048 announced bytes
- * until the test cuts the connection, 'held' with half a body until the test
- * sends the rest,
- * the file routes with that file and its true checksum, and anything else with 404.
+ * Serves routes shaped like the hub's, one behaviour per route:
+ * - 'good': a redirect that carries X-Linked-Etag;
+ * - 'corrupt': the file with a wrong ETag;
+ * - 'stalled': half a body that never ends;
+ * - 'short': 2048 of 3048 announced bytes, until the test cuts the connection;
+ * - 'held': half a body, until the test sends the rest;
+ * - the file routes: that file with its true checksum; anything else: 404.
  */
 function handle(path: string, respond: ServerResponse): void {
   const route = /^\/org\/([\w-]+)\/resolve\/main\/model\.safetensors$/.exec(path)?.[1];

@@ -59,7 +59,7 @@ export function VqaPanel({ datasetId, personIds, onFinished }: VqaPanelProps) {
     if (chosen) void answer(chosen);
   };
 
-  /** Shows the trained heads' model and settings in the ONNX fields, so the analyst can see which model answered, and runs VQA with them. */
+  /** Fills the ONNX fields with the trained heads' model and settings, so the analyst sees which model produced the answers, and runs VQA with them. */
   const answerWithHeads = (heads: VqaProviderRequest) => {
     if (heads.kind === 'onnx') {
       const { kind: _kind, modelPath: headsPath, ...settings } = heads;
