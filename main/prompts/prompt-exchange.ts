@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { Db } from '../db/workspace';
 import { NotFoundError, ValidationError } from '../errors';
 import { writeExportFile } from '../export-file';

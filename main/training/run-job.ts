@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context';
 import { CancelledError, serializeError } from '../errors';
 import type { ProgressReporter } from '../jobs/progress';
 import { createLogger } from '../log';
+import type { LoadedTrainingData } from '../ml/mpreid/training-data';
 import type { MpreidTrainingData } from '../ml/mpreid/training-types';
 import { resolveExecutionProvider } from '../ml/runtime';
 import { evaluate } from '../retrieval/evaluate';
@@ -24,10 +25,11 @@ const runningJobs = new WeakMap<AppContext['db'], Map<number, Promise<RunStatus>
  * Starts the job of a stored run and returns at once. The job marks the run
  * running under its id before this returns, and it stores its outcome or
  * error on the run. Its rejection is handled here, so nothing goes unhandled.
+ * `loaded` is the run's training data when the caller has just read it.
  */
-export function launchRunJob(context: AppContext, trainer: MpreidTrainer, runId: number): void {
+export function launchRunJob(context: AppContext, trainer: MpreidTrainer, runId: number, loaded?: LoadedTrainingData): void {
   const { datasetId } = getRunRecord(context.db, runId);
-  const job = context.jobs.run('train', { datasetId, runId }, (progress, jobId) => trainRun(context, trainer, runId, jobId, progress));
+  const job = context.jobs.run('train', { datasetId, runId }, (progress, jobId) => trainRun(context, trainer, runId, jobId, progress, loaded));
 
   const ended = job.then(
     (): RunStatus => 'succeeded',
@@ -48,14 +50,14 @@ export async function waitForRun(context: AppContext, runId: number): Promise<Ru
   return getRunRecord(context.db, runId).status;
 }
 
-async function trainRun(context: AppContext, trainer: MpreidTrainer, runId: number, jobId: number, progress: ProgressReporter): Promise<TrainingRunSummary> {
+async function trainRun(context: AppContext, trainer: MpreidTrainer, runId: number, jobId: number, progress: ProgressReporter, loaded?: LoadedTrainingData): Promise<TrainingRunSummary> {
   // Runs before the first await, so the run row names its job by the time launchRunJob returns.
   markRunStarted(context.db, runId, jobId);
   const started = performance.now();
   log.info('training job started', { runId, jobId });
 
   try {
-    await trainAndRegister(context, trainer, getRunRecord(context.db, runId), progress);
+    await trainAndRegister(context, trainer, getRunRecord(context.db, runId), progress, loaded);
     log.info('training job succeeded', { runId, jobId, seconds: (performance.now() - started) / 1000 });
     return toSummary(getRunRecord(context.db, runId), countEpochs(context.db, runId));
   } catch (error) {
@@ -66,20 +68,13 @@ async function trainRun(context: AppContext, trainer: MpreidTrainer, runId: numb
   }
 }
 
-async function trainAndRegister(context: AppContext, trainer: MpreidTrainer, run: RunRecord, progress: ProgressReporter): Promise<void> {
+async function trainAndRegister(context: AppContext, trainer: MpreidTrainer, run: RunRecord, progress: ProgressReporter, preloaded?: LoadedTrainingData): Promise<void> {
   const { db } = context;
   mkdirSync(run.runDirectory, { recursive: true });
 
   progress.update('prepare', 0, 2, 'loading features and prompts');
-  const tokenizer = await loadTokenizer(run.vocabularyPath);
-  const loaded = await trainer.loadTrainingData(db, {
-    datasetId: run.datasetId,
-    imageModelId: run.imageModelId,
-    prompts: run.config.prompts,
-    contextLength: contextLengthOf(run.config),
-    tokenizer,
-    includeTestIdentities: run.config.evaluationFeatures === 'image-with-identity-prompts',
-  });
+  const loaded = preloaded ?? (await loadRunData(db, trainer, run));
+
   progress.throwIfCancelled();
 
   progress.update('prepare', 1, 2, 'evaluating the frozen features');
@@ -101,4 +96,17 @@ async function evaluateBaseline(data: MpreidTrainingData, signal: AbortSignal): 
   const labelled = (set: NonNullable<MpreidTrainingData['query']>) => ({ features: set.features, personIds: set.personIds, cameraIds: set.cameraIds });
   const evaluation = await evaluate(labelled(data.query), labelled(data.gallery), { dimension: data.featureWidth, worstQueries: 0, signal });
   return evaluation.plain;
+}
+
+/** Reads the features and prompts of a run, as its config and vocabulary ask. */
+export async function loadRunData(db: AppContext['db'], trainer: MpreidTrainer, run: Pick<RunRecord, 'datasetId' | 'imageModelId' | 'config' | 'vocabularyPath'>): Promise<LoadedTrainingData> {
+  const tokenizer = await loadTokenizer(run.vocabularyPath);
+  return trainer.loadTrainingData(db, {
+    datasetId: run.datasetId,
+    imageModelId: run.imageModelId,
+    prompts: run.config.prompts,
+    contextLength: contextLengthOf(run.config),
+    tokenizer,
+    includeTestIdentities: run.config.evaluationFeatures === 'image-with-identity-prompts',
+  });
 }

@@ -7,9 +7,9 @@ import { getModel } from '../ml/models';
 import type { PresetName } from '../ml/mpreid/training-types';
 import type { ModelSummary } from '../api/schemas';
 import { codeVersion } from './code-version';
-import { contextLengthOf, defaultRunName, describeEvaluationFeatures, mergeRunConfig } from './run-config';
+import { defaultRunName, describeEvaluationFeatures, mergeRunConfig } from './run-config';
 import { removeRunDirectory, runDirectoryFor } from './run-folder';
-import { launchRunJob } from './run-job';
+import { launchRunJob, loadRunData } from './run-job';
 import { countEpochs, getRunRecord, insertRun, markInterruptedRuns } from './run-rows';
 import { toSummary, type TrainingConfig, type TrainingRunSummary } from './run-views';
 import type { MpreidTrainer } from './trainer-port';
@@ -39,21 +39,11 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
   requireCachedFeatures(db, request.datasetId, model);
 
   const vocabularyPath = resolveVocabularyPath(request.vocabularyPath);
-  // Loading here reports a bad vocabulary file at once, instead of as a failed job.
-  const tokenizer = await loadTokenizer(vocabularyPath);
-
   const config = mergeRunConfig(trainer.presetConfig(request.preset), request.overrides, context.settings.executionProvider);
   requireEnoughIdentities(db, request.datasetId, config.identitiesPerBatch);
-  // The job loads the data again. Loading it here first makes missing prompts or VQA answers
-  // an error of this call, not a run that fails a second later.
-  await trainer.loadTrainingData(db, {
-    datasetId: request.datasetId,
-    imageModelId: request.imageModelId,
-    prompts: config.prompts,
-    contextLength: contextLengthOf(config),
-    tokenizer,
-    includeTestIdentities: config.evaluationFeatures === 'image-with-identity-prompts',
-  });
+  // Reading the data here, and handing it to the job, makes a bad vocabulary file or missing
+  // prompts or VQA answers an error of this call, not a run that fails a second later.
+  const loaded = await loadRunData(db, trainer, { datasetId: request.datasetId, imageModelId: request.imageModelId, config, vocabularyPath });
   // Checked again after the await above, so two quick requests cannot both start a job on the dataset.
   rejectConcurrentTraining(context, request.datasetId);
   const runId = insertRun(
@@ -74,7 +64,7 @@ export async function startTrainingRun(context: AppContext, trainer: MpreidTrain
   removeRunDirectory(runDirectoryFor(context.workspacePath, runId));
   log.info('training run stored', { runId, datasetId: request.datasetId, imageModelId: request.imageModelId, preset: config.preset });
 
-  launchRunJob(context, trainer, runId);
+  launchRunJob(context, trainer, runId, loaded);
   return toSummary(getRunRecord(db, runId), 0);
 }
 

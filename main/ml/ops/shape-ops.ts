@@ -1,6 +1,6 @@
 import { NotSupportedError, ShapeError } from '../../errors';
 import { intsAttribute } from '../graph/attributes';
-import { broadcastShapes, divideDims, formatShape, isStaticShape, multiplyDims, normalizeAxis, type Dim, type Shape } from '../graph/dims';
+import { broadcastShapes, divideDims, formatShape, isStaticShape, multiplyDims, normalizeAxis, type Dim } from '../graph/dims';
 import type { Tensor } from '../graph/tensor';
 import { applyOp, emitNode } from './apply';
 import { noGradient, type OpDefinition } from './op-definition';

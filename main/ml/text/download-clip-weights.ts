@@ -5,7 +5,7 @@ import type { ProgressReporter } from '../../jobs/progress';
 import { createLogger } from '../../log';
 import { checkClipTextHeader } from './clip-weights';
 import { claimDestination, partialPathFor, removeStalePartials } from './download-destination';
-import { fetchResponse, publishedChecksum, type FetchFunction } from './download-response';
+import { fetchResponse, type FetchFunction } from './download-response';
 import { endedEarlyError, streamToFile } from './download-stream';
 
 const log = createLogger('ClipDownload');
