@@ -10,7 +10,7 @@ import { appendHead } from '../ml/models/compose-model';
 import { getModel, registerModel, sha256Hex } from '../ml/models';
 import type { MpreidArtifacts } from '../ml/mpreid/training-types';
 import type { ExecutionProvider } from '../ml/runtime';
-import { openImageHead, runImageHead } from './image-head';
+import { openImageHead, runImageHead } from '../ml/mpreid/image-head-session';
 import { searchModelPathFor } from './run-folder';
 import type { RunRecord } from './run-rows';
 

@@ -9,7 +9,7 @@ import { createSession, resolveExecutionProvider, type ModelSession } from '../m
 import { l2Normalize } from '../retrieval/normalize';
 import { rankGallery } from '../retrieval/search';
 import { getRunRecord, type RunRecord } from './run-rows';
-import { openImageHead, runImageHead } from './image-head';
+import { openImageHead, runImageHead } from '../ml/mpreid/image-head-session';
 import { loadTokenizer } from './vocabulary';
 
 const log = createLogger('TextSearch');

@@ -1,5 +1,5 @@
-import { ShapeError } from '../errors';
-import { createSession, float32Tensor, type ExecutionProvider, type ModelSession } from '../ml/runtime';
+import { ShapeError } from '../../errors';
+import { createSession, float32Tensor, type ExecutionProvider, type ModelSession } from '../runtime';
 
 /** Rows per head run, so a large gallery never needs one huge input tensor; about 1 MiB of float32 input at width 256. */
 const rowsPerRun = 1024;
@@ -11,12 +11,13 @@ export interface ImageHead {
   inputName: string;
 }
 
-export async function openImageHead(imageHeadPath: string, provider: ExecutionProvider): Promise<ImageHead> {
-  const session = await createSession(imageHeadPath, { provider });
+/** Opens an image head from its ONNX file or bytes; `label` names it in errors. */
+export async function openImageHead(model: string | Uint8Array, provider: ExecutionProvider, label = typeof model === 'string' ? model : 'the image head'): Promise<ImageHead> {
+  const session = await createSession(model, { provider, label });
   if (session.inputs.length !== 1) {
     const names = session.inputs.map((input) => input.name).join(', ');
     await session.release();
-    throw new ShapeError(`The image head ${imageHeadPath} declares ${session.inputs.length} inputs (${names}), but it should take one frozen-feature input. Train the run again.`);
+    throw new ShapeError(`The image head ${label} declares ${session.inputs.length} inputs (${names}), but it should take one frozen-feature input. Train the run again.`);
   }
   return { session, inputName: session.inputs[0].name };
 }
