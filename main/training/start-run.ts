@@ -133,7 +133,7 @@ function requireEnoughIdentities(db: Db, datasetId: number, identitiesPerBatch: 
     .get(datasetId) as { identities: number };
   if (identitiesPerBatch > identities) {
     throw new ValidationError(
-      `A batch needs ${identitiesPerBatch} identities, but the train split of dataset ${datasetId} has only ${identities}. Lower identitiesPerBatch to ${identities} or less.`,
+      `A batch needs ${identitiesPerBatch} identities, but the train split of dataset ${datasetId} has only ${identities}. Lower identities per batch (P, identitiesPerBatch) to ${identities} or less.`,
     );
   }
 }

@@ -56,10 +56,10 @@ export function implicitTokenTable(context: LayerContext, spec: ModelSpec): Tens
 }
 
 /**
- * Stage 1: learns each identity's implicit prompt tokens with image-to-text
- * and text-to-image contrastive losses against the frozen image features
- * (u_M frozen too). A text encoder trained from scratch learns along, as it
- * has nothing pretrained to keep; a CLIP encoder stays frozen.
+ * Builds the stage-1 step, which learns each identity's implicit prompt tokens
+ * with image-to-text and text-to-image contrastive losses against the frozen
+ * image features (u_M frozen too). A text encoder trained from scratch learns
+ * along, because it has nothing pretrained to keep. A CLIP encoder stays frozen.
  * Inputs: 'features' [P*K, featureWidth], 'batch_classes' int64 [P].
  */
 export function buildStage1Step(spec: ModelSpec, optimizer: OptimizerConfig): TrainingStep {
@@ -77,13 +77,13 @@ export function buildStage1Step(spec: ModelSpec, optimizer: OptimizerConfig): Tr
   return buildTrainingStep({ graph, loss: add(m2p, p2m), metrics: { m2p, p2m }, optimizer, maxGradientNorm });
 }
 
-/** Repeats per-identity rows [P, d] for each of the identity's K images: [P*K, d]. */
+/** Repeats per-identity rows [P, d] for each of the identity's K images, giving [P*K, d]. */
 function perImage(spec: ModelSpec, identityRows: Tensor): Tensor {
   const { identitiesPerBatch: p, imagesPerIdentity: k, jointWidth: d } = spec;
   return reshape(expand(reshape(identityRows, [p, 1, d]), [p, k, d]), [p * k, d]);
 }
 
-/** Features [rows, d] of one sentence group's token matrix, fed as '<group>_tokens' and '<group>_end'. */
+/** Encodes one sentence group's token matrix, fed as '<group>_tokens' and '<group>_end', into features [rows, d]. */
 function encodeGroup(context: LayerContext, spec: ModelSpec, group: 'single' | 'vqa', length: number): Tensor {
   const { graph } = context;
   const tokens = graph.input(`${group}_tokens`, 'int64', [spec.capacity[group], length]);
@@ -91,7 +91,7 @@ function encodeGroup(context: LayerContext, spec: ModelSpec, group: 'single' | '
   return graph.scope(textScope, () => encodeSentences(context, spec.text, tokens, endIndex));
 }
 
-/** Identity-level features [P, d] of each explicit prompt kind in the batch, by kind. */
+/** Computes the identity-level features [P, d] of each explicit prompt kind in the batch, by kind. */
 function explicitPromptFeatures(context: LayerContext, spec: ModelSpec, table: PromptTable): Map<string, Tensor> {
   const { graph } = context;
   const p = spec.identitiesPerBatch;
@@ -130,9 +130,9 @@ function weightedTotal(terms: Partial<Record<keyof LossWeights, Tensor>>, weight
 }
 
 /**
- * Stage 2: trains u_M, the BN-neck classifier, the text side, the
- * cross-attention, fusion and multimodal layers with every loss term of
- * MP-ReID, the implicit prompt features fixed as learned in stage 1.
+ * Builds the stage-2 step, which trains u_M, the BN-neck classifier, the text
+ * side, the cross-attention, fusion and multimodal layers with every loss
+ * term of MP-ReID, the implicit prompt features fixed as learned in stage 1.
  * Inputs: 'features', 'labels' int64 [P*K], and the prompt batch inputs.
  */
 export function buildStage2Step(spec: ModelSpec, implicitFeatures: Float32Array, optimizer: OptimizerConfig): TrainingStep {
