@@ -24,12 +24,12 @@ import { dukeFileNames, dukeRoot, insertDukeImages, openTempWorkspace, osnetCard
  * --images-per-request, --requests-per-worker, --limit (images per split),
  * --no-baseline.
  *
- * NOTE: 450 images/s on 2 cores leaves 4.4 CPU ms per image at full use. On a
- * 2-core Xeon the model run alone takes about 2.8 ms (session-run-only 710/s),
- * sharp's decode about 0.8 ms (mostly libvips pipeline and thread hand-off
- * cost, not libjpeg), and the resample about 0.47 ms. With startup and
- * messaging the job measured 4.9-5.0 CPU ms per image while other processes
- * shared the cores, which gives an estimated 400-410 images/s at full use.
+ * 450 images/s on 2 cores leaves 4.4 CPU ms per image at full use. On a
+ * 2-core Xeon the model run alone takes about 2.5-2.8 ms (session-run-only
+ * 740/s), the WebAssembly JPEG decode about 0.22 ms and the resample about
+ * 0.47 ms. The job measured 3.9 CPU ms per image and 500 images/s; with
+ * sharp's decode (0.64 ms, mostly libvips set-up and thread hand-off) it
+ * measured 4.85 ms and 406 images/s.
  */
 
 export const dukeOsnetFeaturesPath = resolve(import.meta.dirname, '../.cache/bench/duke-osnet');

@@ -4,15 +4,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DatasetFormatError, NotFoundError, ShapeError, serializeError } from '../../errors';
 import { createSession, float32Tensor, type ModelSession, type ModuleWorkerData } from '../runtime';
+import { isPlainRgbJpeg } from './jpeg-header';
 import { decodeImage, type DecodedImage } from './preprocess';
 import { resampleToNchw } from './resample';
+import { loadWasmJpegDecoder, type WasmJpegDecoder } from './wasm-jpeg';
 import type { EmbedRequest, EmbeddingWorkerSetup, ImageSource, WorkerReply } from './worker-protocol';
 
 /**
  * Worker thread of the embedding pool: decodes, resizes and normalises
- * images, then runs the model on them. Decoding of a request starts as soon
- * as it arrives and runs on libuv's thread pool while this thread runs the
- * model on the request before it. Resizing runs on this thread between runs.
+ * images, then runs the model on them. Plain RGB JPEGs are decoded on this
+ * thread by the WebAssembly decoder when their request arrives; other images
+ * go to sharp, which decodes on libuv's thread pool while this thread runs the
+ * model on the request before. Resizing runs on this thread between runs.
  */
 
 const port = parentPort!;
@@ -37,6 +40,7 @@ class SourceFailure extends Error {
 }
 
 let session: ModelSession;
+let jpegDecoder: WasmJpegDecoder;
 let inferenceChain: Promise<void> = Promise.resolve();
 
 void start();
@@ -44,6 +48,7 @@ void start();
 async function start(): Promise<void> {
   try {
     session = await createSession(setup.modelBytes, { provider: setup.provider, intraOpThreads: setup.intraOpThreads, label: setup.modelLabel });
+    jpegDecoder = await loadWasmJpegDecoder();
     reply({ kind: 'ready' });
   } catch (error) {
     reply({ kind: 'startFailed', error: serializeError(error) });
@@ -88,7 +93,7 @@ async function preprocessBatch(sources: ImageSource[], expectedHashes: (string |
 
       let decoded: DecodedImage;
       try {
-        decoded = await decodeImage(bytes);
+        decoded = decodeOnThisThread(bytes) ?? (await decodeImage(bytes));
       } catch (error) {
         throw new SourceFailure(index, describeDecodeFailure(source, error));
       }
@@ -96,6 +101,15 @@ async function preprocessBatch(sources: ImageSource[], expectedHashes: (string |
     }),
   );
   return batch;
+}
+
+/**
+ * Decodes a plain RGB JPEG, the usual crop, with the WebAssembly decoder.
+ * Returns null for any other file, and for a JPEG that libjpeg warns about,
+ * which sharp then decodes or refuses with its message.
+ */
+function decodeOnThisThread(bytes: Uint8Array): DecodedImage | null {
+  return isPlainRgbJpeg(bytes) ? jpegDecoder.decode(bytes) : null;
 }
 
 /**

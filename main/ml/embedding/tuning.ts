@@ -18,8 +18,8 @@ export interface EmbeddingTuning {
 /**
  * Returns the defaults: one single-threaded session per core, because a run of a small ReID model
  * gains little from a second intra-op thread (OSNet x0.25: 379 runs/s on one
- * thread, 283 on two, onnxruntime-node 1.31 on a 2-core Xeon). JPEG decoding
- * runs on libuv's thread pool between the sessions' runs.
+ * thread, 283 on two, onnxruntime-node 1.31 on a 2-core Xeon). Each worker
+ * decodes its next request's JPEGs between its session's runs.
  */
 export function defaultEmbeddingTuning(provider: ExecutionProvider): EmbeddingTuning {
   const cores = availableParallelism();

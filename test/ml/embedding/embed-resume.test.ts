@@ -87,6 +87,20 @@ describe('embedDataset resume', () => {
     expect(countEmbeddings()).toBe(10);
   });
 
+  it('JPEG cut off in its scan data names the file', async () => {
+    const names = dukeFileNames('query', 3);
+    const rootDir = copyQueryFiles(names);
+    const cutPath = join(rootDir, 'query', names[2]);
+    const bytes = readFileSync(cutPath);
+    writeFileSync(cutPath, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const { datasetId } = await insertDukeImages(workspace.db, { query: names }, { rootDir });
+
+    const attempt = embedDataset(workspace.db, { datasetId, modelId: model.modelId }, silentProgress(), smallSteps);
+
+    await expect(attempt).rejects.toThrow(DatasetFormatError);
+    await expect(attempt).rejects.toThrow(cutPath);
+  });
+
   it('garbage image names the file', async () => {
     const names = dukeFileNames('query', 3);
     const rootDir = copyQueryFiles(names);

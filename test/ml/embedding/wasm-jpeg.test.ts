@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage } from '../../../main/ml/embedding';
+import { loadWasmJpegDecoder, type WasmJpegDecoder } from '../../../main/ml/embedding/wasm-jpeg';
+import { dukeFileNames, dukeRoot } from './fixtures';
+
+let decoder: WasmJpegDecoder;
+
+beforeAll(async () => {
+  decoder = await loadWasmJpegDecoder();
+});
+
+const dukeCrops = [
+  ...dukeFileNames('query', 40).map((name) => join(dukeRoot, 'query', name)),
+  ...dukeFileNames('gallery', 40).map((name) => join(dukeRoot, 'bounding_box_test', name)),
+].map((path) => readFileSync(path));
+
+/** Counts the bytes where the two decoders disagree, after checking the sizes. */
+async function differingBytes(jpeg: Uint8Array): Promise<number> {
+  const fromWasm = decoder.decode(jpeg);
+  const fromSharp = await decodeImage(jpeg);
+  expect(fromWasm).not.toBeNull();
+  expect([fromWasm!.width, fromWasm!.height]).toEqual([fromSharp.width, fromSharp.height]);
+  expect(fromWasm!.pixels.length).toBe(fromSharp.pixels.length);
+
+  let differing = 0;
+  for (let index = 0; index < fromSharp.pixels.length; index++) if (fromWasm!.pixels[index] !== fromSharp.pixels[index]) differing++;
+  return differing;
+}
+
+describe('WebAssembly JPEG decoder', () => {
+  it('matches sharp on Duke crops', async () => {
+    for (const jpeg of dukeCrops) expect(await differingBytes(jpeg)).toBe(0);
+  });
+
+  it('matches sharp on progressive and 4:4:4 JPEGs', async () => {
+    const progressive = await sharp(dukeCrops[0]).jpeg({ progressive: true, quality: 90 }).toBuffer();
+    const fullChroma = await sharp(dukeCrops[1]).jpeg({ chromaSubsampling: '4:4:4', quality: 95 }).toBuffer();
+
+    expect(await differingBytes(progressive)).toBe(0);
+    expect(await differingBytes(fullChroma)).toBe(0);
+  });
+
+  // libjpeg only warns about missing scan data and fills the rest with grey.
+  it('rejects a JPEG cut in its scan data', () => {
+    const crop = dukeCrops[2];
+    const cut = crop.subarray(0, Math.floor(crop.length * 0.6));
+
+    expect(decoder.decode(cut)).toBeNull();
+  });
+
+  it('rejects non-JPEG bytes, then decodes again', () => {
+    const headerThenNoise = Buffer.concat([dukeCrops[3].subarray(0, 600), Buffer.alloc(3000, 7)]);
+
+    expect(decoder.decode(headerThenNoise)).toBeNull();
+    expect(decoder.decode(Buffer.from('this is no image'))).toBeNull();
+    expect(decoder.decode(dukeCrops[3])).not.toBeNull();
+  });
+});
