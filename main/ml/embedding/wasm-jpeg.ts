@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { readImageSize } from '../../datasets/image-header';
 import type { DecodedImage } from './preprocess';
 
 /**
@@ -18,7 +19,8 @@ export interface WasmJpegDecoder {
    * Decodes a JPEG to interleaved RGB in stored orientation. Returns null
    * when libjpeg reports anything, a warning such as a truncated file
    * included, so that the caller decodes with sharp, which rejects such files
-   * with its usual message.
+   * with its usual message. Also returns null for images above
+   * `maxWasmPixels`, which sharp decodes instead.
    */
   decode(jpeg: Uint8Array): DecodedImage | null;
 }
@@ -38,6 +40,13 @@ interface MozjpegModuleOptions {
 type MozjpegFactory = (options: MozjpegModuleOptions) => Promise<MozjpegModule>;
 
 const packageName = '@jsquash/jpeg';
+
+/**
+ * Largest image, in pixels, given to the decoder: 256 MiB of RGBA. Its heap
+ * stops at 2 GiB, and an allocation failure aborts the whole module, so
+ * larger images go to sharp. Person crops are far smaller.
+ */
+export const maxWasmPixels = 64 * 1024 * 1024;
 
 /** Compiles and starts one decoder. Each worker thread needs its own. */
 export async function loadWasmJpegDecoder(): Promise<WasmJpegDecoder> {
@@ -62,6 +71,9 @@ export async function loadWasmJpegDecoder(): Promise<WasmJpegDecoder> {
 
   return {
     decode(jpeg) {
+      const size = readImageSize(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));
+      if (!size || size.width * size.height > maxWasmPixels) return null;
+
       reports = 0;
       let image: ReturnType<MozjpegModule['decode']>;
       try {

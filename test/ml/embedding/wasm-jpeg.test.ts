@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../main/ml/embedding';
-import { loadWasmJpegDecoder, type WasmJpegDecoder } from '../../../main/ml/embedding/wasm-jpeg';
+import { loadWasmJpegDecoder, maxWasmPixels, type WasmJpegDecoder } from '../../../main/ml/embedding/wasm-jpeg';
 import { dukeFileNames, dukeRoot } from './fixtures';
 
 let decoder: WasmJpegDecoder;
@@ -57,5 +57,14 @@ describe('WebAssembly JPEG decoder', () => {
     expect(decoder.decode(headerThenNoise)).toBeNull();
     expect(decoder.decode(Buffer.from('this is no image'))).toBeNull();
     expect(decoder.decode(dukeCrops[3])).not.toBeNull();
+  });
+
+  it('leaves images above the pixel limit to sharp', async () => {
+    const width = 8200;
+    const height = Math.ceil(maxWasmPixels / width) + 8;
+    const large = await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 30 } } }).jpeg().toBuffer();
+
+    expect(decoder.decode(large)).toBeNull();
+    expect(decoder.decode(dukeCrops[4])).not.toBeNull();
   });
 });
