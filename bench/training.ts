@@ -14,6 +14,7 @@ import { writeSafetensors, type NamedTensor } from '../main/ml/training/safetens
 import { buildTrainingStep, learningRateInput, stepInput, type TrainingStep } from '../main/ml/training/step-graph';
 import { createTensor, StepSession, type OrtTensor } from '../main/ml/runtime/step-session';
 import { Trainer } from '../main/ml/training/trainer';
+import { measurePytorchHead } from './pytorch-reference';
 
 /**
  * Training-engine speed on this machine's CPU, as JSON lines:
@@ -22,6 +23,8 @@ import { Trainer } from '../main/ml/training/trainer';
  *   label smoothing and batch-hard triplet loss, and AdamW with clipping.
  *   It runs with 3 tokens per sample and with 1, and each figure names its
  *   token count and the trainer setting (`measuredVariants`) it was measured with;
+ * - PyTorch's ms per step for the same head, measured first in the same run,
+ *   and each of our figures' ratio to it (see pytorch-reference.ts);
  * - a plain 4096 x 512 by 512 x 512 MatMul's GFLOP/s in the same runtime;
  * - bytes copied out per step and the peak RSS of this process.
  * The 3 tokens stand for [CLS, fused prompt feature, image feature], the
@@ -74,6 +77,11 @@ export function transformerHeadFlops(shape: TransformerHeadShape): number {
   const classifier = 2 * shape.batch * shape.width * shape.classes;
   const triplet = 2 * shape.batch * shape.batch * shape.width;
   return 3 * (shape.layers * perLayer + classifier + triplet);
+}
+
+/** '3_tokens' or '1_token', the suffix of a figure's name. */
+function tokenLabel(tokens: number): string {
+  return `${tokens}_token${tokens === 1 ? '' : 's'}`;
 }
 
 function peakRssMiB(): number {
@@ -170,21 +178,14 @@ async function measureMatMul(rows: number, width: number, repeats: number): Prom
   return (2 * rows * width * width) / (times[Math.floor(times.length / 2)] / 1000) / 1e9;
 }
 
-// NOTE: 37 ms per step (half of the PyTorch figure) is out of reach for this head with the CPU
-// kernels of onnxruntime 1.31 on 2 cores. The 3-token step's matrix products are 7.4 GFLOP, which
-// take 42 ms at 175 GFLOP/s, the best plain-MatMul rate recorded for this machine; 1 token's are
-// 2.6 GFLOP (15 ms). AdamW runs 13 elementwise kernels over 6.67 M float32 parameters, about
-// 770 MB of memory traffic per step, and took 39 to 53 ms in 2-thread profiles of the 1-token
-// step (load averages 2.4 to 4.5). A fused one-pass update would move 187 MB, but neither ONNX
-// nor onnxruntime's CPU contrib ops have one. The 80 MB state copy after each run took about
-// 30 ms at load averages 2 to 5, a quarter of that per step at 4 steps per run.
-/**
- * PyTorch 1.13's CPU time per step for a head of this shape on the same
- * machine, printed for comparison. The token count of that measurement was
- * not recorded, so it compares like for like with at most one of the two figures.
- */
-const pytorchReference = { ms: 74, version: '1.13', tokens: 'not recorded' };
-
+// NOTE: half of PyTorch's time per step is out of reach for this head with the CPU kernels of
+// onnxruntime 1.31 on 2 cores. PyTorch 1.13 with OpenMP OpenBLAS took 68-75 ms for 3 tokens and
+// 41-44 ms for 1 token here, so the goals are about 35 and 21 ms. The 3-token step's matrix
+// products are 7.4 GFLOP, 28-32 ms at the plain-MatMul rates recorded here (232-260 GFLOP/s), and
+// 1 token's are 2.6 GFLOP (10-11 ms). AdamW runs 13 elementwise kernels over 6.67 M float32
+// parameters, each a pass at about 22 GB/s. A fused one-pass update would move 187 MB (8.5 ms),
+// but neither ONNX nor onnxruntime's CPU contrib ops have one. The 80 MB state copy after each run
+// took about 30 ms at load averages 2 to 5, a quarter of that per step at 4 steps per run.
 /**
  * Steps per run of the chained figures. With 4 the 80 MB state is copied out
  * once per four steps, and a trainer's peak RSS rose from 517 to 778 MiB.
@@ -204,11 +205,21 @@ export async function runTrainingBenchmark(options: { warmupRuns?: number; timed
   const print = (figure: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
     console.log(JSON.stringify({ bench: 'training', figure, value: Number(value.toFixed(3)), unit, ...extra, loadAverage: Number(loadavg()[0].toFixed(2)) }));
 
-  for (const tokens of [3, 1]) {
+  // PyTorch runs first, before any onnxruntime session exists: in a run made right after the
+  // 3-token trainers it took 109 ms per step against 72 ms on its own.
+  const tokenCounts = [3, 1];
+  const pytorch = measurePytorchHead(tokenCounts);
+  if ('skipped' in pytorch) console.log(JSON.stringify({ bench: 'training', figure: 'pytorch_head_step', skipped: pytorch.skipped }));
+  else for (const step of pytorch.steps) print(`pytorch_head_step_${tokenLabel(step.tokens)}`, step.msPerStep, 'ms', { ...step, goalMs: step.msPerStep / 2 });
+
+  for (const tokens of tokenCounts) {
     const shape = { ...benchmarkHead, tokens };
     const flops = transformerHeadFlops(shape);
-    for (const head of await measureTransformerHead(shape, measuredVariants, warmupRuns, timedRuns)) {
-      print(`transformer_head_step_${tokens}_token${tokens === 1 ? '' : 's'}`, head.medianMs, 'ms', {
+    const heads = await measureTransformerHead(shape, measuredVariants, warmupRuns, timedRuns);
+    const pytorchMs = 'steps' in pytorch ? pytorch.steps.find((step) => step.tokens === tokens)?.msPerStep : undefined;
+
+    for (const head of heads) {
+      print(`transformer_head_step_${tokenLabel(tokens)}`, head.medianMs, 'ms', {
         tokens,
         variant: head.label,
         stepsPerRun: head.stepsPerRun,
@@ -219,7 +230,7 @@ export async function runTrainingBenchmark(options: { warmupRuns?: number; timed
         bytesCopiedPerStep: head.bytesCopied,
         lastLoss: head.lastLoss,
         shape,
-        pytorchReference,
+        ratioToPytorch: pytorchMs === undefined ? null : Number((head.medianMs / pytorchMs).toFixed(3)),
       });
     }
   }

@@ -11,7 +11,7 @@ export interface AdamWConfig {
   epsilon?: number;
   /** Decoupled weight decay (Loshchilov and Hutter 2019), applied only to parameters marked for decay. */
   weightDecay?: number;
-  /** Parameters with more elements are updated in row blocks of about this size; 0 turns blocking off. */
+  /** Parameters with more elements are updated in row blocks of about this size; 0, the default, turns blocking off. */
   chunkElements?: number;
 }
 
@@ -97,18 +97,19 @@ function chunkSizes(shape: readonly number[], chunkElements: number): number[] |
  * no extra passes for the corrections; step-wide factors are scalars.
  *
  * The update is memory-bound: about a dozen elementwise passes per element.
- * Parameters larger than `chunkElements` are therefore updated in row blocks
- * whose intermediates stay in the CPU cache, with m and v stored per block
+ * Parameters larger than `chunkElements` can be updated in row blocks whose
+ * intermediates stay in the CPU cache, with m and v stored per block
  * ('adamw/m/<name>/<block>') and only the parameter and its gradient split.
- * Whole tensors need fewer wake-ups of non-spinning pool threads. Still,
- * 65536-element blocks always took less CPU time in interleaved runs of the
- * bench/training.ts head on 2 threads of a busy 2-core x86-64 machine. They
- * were faster in 10 of 15 comparisons, by up to 18%, and whole tensors won
- * the other 5 by up to 16%.
+ * Blocking is off by default because the Split and Concat passes cost more
+ * than the cache saves. On a quiet 2-core x86-64 machine the bench/training.ts
+ * head (4 steps per run, no spinning) took 74-76 ms per step with whole
+ * tensors and 87-91 ms with 65536-element blocks (3 tokens). With 1 token it
+ * took 53 and 62 ms. The blocks used 3-5 % less CPU time, which made them
+ * faster in 10 of 15 earlier runs on a busy machine.
  */
 export function buildAdamW(graph: GraphBuilder, parameters: readonly OptimizedParameter[], scalars: StepScalars, config: AdamWConfig): OptimizerResult {
   const weightDecay = config.weightDecay ?? 0.01;
-  const chunkElements = config.chunkElements ?? 65536;
+  const chunkElements = config.chunkElements ?? 0;
 
   return graph.scope('adamw', () => {
     const factors = adamWFactors(graph, scalars, config);

@@ -187,11 +187,11 @@ export class Trainer {
     }
     const byName = new Map(file.tensors.map((tensor) => [tensor.name, tensor]));
     for (const state of this.step.layout.states) {
-      const stored = byName.get(state.name);
-      if (!stored || stored.data.length !== state.initialValue.length || stored.data.constructor !== state.initialValue.constructor) {
+      const stored = storedValues(byName, state.name);
+      if (!stored || stored.length !== state.initialValue.length || stored.constructor !== state.initialValue.constructor) {
         throw new ValidationError(`Checkpoint ${path} has no ${state.dtype} tensor "${state.name}" of shape [${state.shape.join(', ')}]; it belongs to another model.`);
       }
-      this.states.set(state.name, createTensor(state.dtype, stored.data as Float32Array | Float64Array, state.shape));
+      this.states.set(state.name, createTensor(state.dtype, stored as Float32Array | Float64Array, state.shape));
     }
     this.stepCount = Number(file.metadata.step);
     this.random.state = Number(file.metadata.random_state);
@@ -204,6 +204,30 @@ export class Trainer {
     if (single && single !== this.primary) await single.release();
     await this.primary.release();
   }
+}
+
+/**
+ * Returns the stored values of a state: its own tensor or, failing that, its
+ * row blocks '<name>/0', '<name>/1', ... joined in order. AdamW once kept the
+ * moments of large parameters in row blocks by default, so checkpoints written
+ * then still resume with whole-tensor moments.
+ */
+function storedValues(byName: ReadonlyMap<string, NamedTensor>, name: string): NamedTensor['data'] | undefined {
+  const whole = byName.get(name);
+  if (whole) return whole.data;
+
+  const blocks: NamedTensor['data'][] = [];
+  for (let index = 0; byName.has(`${name}/${index}`); index++) blocks.push(byName.get(`${name}/${index}`)!.data);
+  if (blocks.length === 0 || blocks.some((block) => block.constructor !== blocks[0].constructor)) return undefined;
+
+  const ArrayType = blocks[0].constructor as new (length: number) => NamedTensor['data'];
+  const joined = new ArrayType(blocks.reduce((total, block) => total + block.length, 0));
+  let offset = 0;
+  for (const block of blocks) {
+    (joined as Float32Array).set(block as Float32Array, offset);
+    offset += block.length;
+  }
+  return joined;
 }
 
 function stateBytes(states: readonly CarriedState[]): number {

@@ -226,6 +226,24 @@ describe('checkpoints', () => {
     await resumed.release();
   });
 
+  it('resume reads moments saved in row blocks', async () => {
+    const blocked = await Trainer.create(regressionStep({ type: 'adamw', weightDecay: 0.1, chunkElements: 2 }));
+    for (let step = 0; step < 3; step++) await blocked.runStep(regressionBatch(), 0.05);
+    const path = join(temporaryDirectory, 'blocked-moments.safetensors');
+    await blocked.saveCheckpoint(path);
+    await blocked.release();
+
+    const whole = await Trainer.create(regressionStep({ type: 'adamw', weightDecay: 0.1 }));
+    await whole.loadCheckpoint(path);
+    for (let step = 3; step < 5; step++) await whole.runStep(regressionBatch(), 0.05);
+
+    const expected = referenceAdamW(5, 0.05, 0.1);
+    const values = whole.stateValues();
+    expect(values.has('adamw/m/weight')).toBe(true);
+    Array.from(values.get('weight')!).forEach((value, k) => expect(value).toBeCloseTo(expected.weight[k], 10));
+    await whole.release();
+  });
+
   it('loadCheckpoint throws when model differs', async () => {
     const path = join(temporaryDirectory, 'other.safetensors');
     const other = await Trainer.create(regressionStep({ type: 'sgd' }));
