@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methodRoute } from '../../main/api/channels';
 import { buildDukeSubset, dukeDir, type DukeSubset } from './duke-subset';
 import { repoRoot, startServeProcess, type ServeProcess } from './serve-process';
 import { launchChromium } from './launch-chromium';
@@ -110,6 +111,32 @@ describe('browser workflow', () => {
 
     await page.keyboard.press('Escape');
     await page.getByTestId('identity-grid').waitFor();
+  });
+
+  it('picker keeps a path typed during a listing', async () => {
+    await openPage('Settings');
+    // Delays the picker's first listing, as a busy server would, until the path is typed.
+    let releaseFirstListing = () => {};
+    let listings = 0;
+    await page.route(`**${methodRoute('files.browse')}`, async (route) => {
+      listings += 1;
+      if (listings === 1) await new Promise<void>((resolve) => (releaseFirstListing = resolve));
+      await route.continue();
+    });
+
+    await page.getByTestId('model-file-browse').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('browser-path').fill(dirname(modelPath));
+    releaseFirstListing();
+    // The first listing has rendered once its entries, or its empty-folder note, show.
+    await dialog.locator('.mantine-NavLink-root').or(dialog.getByText(/^No folders or/)).first().waitFor();
+
+    expect(await dialog.getByTestId('browser-path').inputValue()).toBe(dirname(modelPath));
+    await dialog.getByTestId('browser-path').press('Enter');
+    await dialog.getByText(basename(modelPath), { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.unroute(`**${methodRoute('files.browse')}`);
   });
 
   it('registers the model from the file picker', async () => {

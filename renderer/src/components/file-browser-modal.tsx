@@ -22,20 +22,30 @@ export function FileBrowserModal({ opened, onClose, kind, extensions = [], initi
   const [path, setPath] = useState<string | undefined>(initialPath);
   const [typedPath, setTypedPath] = useState(initialPath ?? '');
   const [selectedFile, setSelectedFile] = useState<string | null>(null);
+  // True while the field contains typed text not yet opened, which a listing that arrives meanwhile must not replace.
+  const [typing, setTyping] = useState(false);
   const listing = useApiQuery('files.browse', opened ? { path, extensions } : null);
 
   useEffect(() => {
     if (!opened) return;
     setPath(initialPath);
     setTypedPath(initialPath ?? '');
+    setTyping(false);
     setSelectedFile(null);
   }, [opened, initialPath]);
 
   useEffect(() => {
-    if (listing.data) setTypedPath(listing.data.path);
+    if (listing.data && !typing) setTypedPath(listing.data.path);
+    // Only a new listing updates the field, not the end of typing.
   }, [listing.data]);
 
+  const navigate = (folder: string) => {
+    setTyping(false);
+    setPath(folder);
+  };
+
   const openTypedPath = () => {
+    setTyping(false);
     const typed = typedPath.trim();
     if (!typed) return;
     if (kind === 'file' && extensions.some((extension) => typed.toLowerCase().endsWith(extension))) {
@@ -61,7 +71,10 @@ export function FileBrowserModal({ opened, onClose, kind, extensions = [], initi
           <TextInput
             label="Path"
             value={typedPath}
-            onChange={(event) => setTypedPath(event.currentTarget.value)}
+            onChange={(event) => {
+              setTypedPath(event.currentTarget.value);
+              setTyping(true);
+            }}
             onKeyDown={(event) => {
               if (event.key === 'Enter') openTypedPath();
             }}
@@ -72,7 +85,7 @@ export function FileBrowserModal({ opened, onClose, kind, extensions = [], initi
           <Button variant="default" onClick={openTypedPath}>
             Go
           </Button>
-          <Button variant="default" disabled={!listing.data?.parent} onClick={() => listing.data?.parent && setPath(listing.data.parent)}>
+          <Button variant="default" disabled={!listing.data?.parent} onClick={() => listing.data?.parent && navigate(listing.data.parent)}>
             Up
           </Button>
         </Group>
@@ -91,7 +104,7 @@ export function FileBrowserModal({ opened, onClose, kind, extensions = [], initi
               label={entry.name}
               leftSection={<Badge size="xs" variant="light" color={entry.kind === 'folder' ? 'gray' : 'indigo'}>{entry.kind}</Badge>}
               active={entry.path === selectedFile}
-              onClick={() => (entry.kind === 'folder' ? setPath(entry.path) : setSelectedFile(entry.path))}
+              onClick={() => (entry.kind === 'folder' ? navigate(entry.path) : setSelectedFile(entry.path))}
             />
           ))}
         </ScrollArea>
