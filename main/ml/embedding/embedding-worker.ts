@@ -4,7 +4,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DatasetFormatError, NotFoundError, ShapeError, serializeError } from '../../errors';
 import { createSession, float32Tensor, type ModelSession, type ModuleWorkerData } from '../runtime';
-import { isPlainRgbJpeg } from './jpeg-header';
 import { decodeImage, type DecodedImage } from './preprocess';
 import { resampleToNchw } from './resample';
 import { loadWasmJpegDecoder, type WasmJpegDecoder } from './wasm-jpeg';
@@ -12,8 +11,9 @@ import type { EmbedRequest, EmbeddingWorkerSetup, ImageSource, WorkerReply } fro
 
 /**
  * Worker thread of the embedding pool: decodes, resizes and normalises
- * images, then runs the model on them. Plain RGB JPEGs are decoded on this
- * thread by the WebAssembly decoder when their request arrives; other images
+ * images, then runs the model on them. Plain RGB JPEGs in the common layouts
+ * are decoded on this thread by the WebAssembly decoder when their request
+ * arrives; other images
  * go to sharp, which decodes on libuv's thread pool while this thread runs the
  * model on the request before. Resizing runs on this thread between runs.
  */
@@ -93,7 +93,7 @@ async function preprocessBatch(sources: ImageSource[], expectedHashes: (string |
 
       let decoded: DecodedImage;
       try {
-        decoded = decodeOnThisThread(bytes) ?? (await decodeImage(bytes));
+        decoded = jpegDecoder.decode(bytes) ?? (await decodeImage(bytes));
       } catch (error) {
         throw new SourceFailure(index, describeDecodeFailure(source, error));
       }
@@ -101,15 +101,6 @@ async function preprocessBatch(sources: ImageSource[], expectedHashes: (string |
     }),
   );
   return batch;
-}
-
-/**
- * Decodes a plain RGB JPEG, the usual crop, with the WebAssembly decoder.
- * Returns null for any other file, and for a JPEG that libjpeg warns about,
- * which sharp then decodes or refuses with its message.
- */
-function decodeOnThisThread(bytes: Uint8Array): DecodedImage | null {
-  return isPlainRgbJpeg(bytes) ? jpegDecoder.decode(bytes) : null;
 }
 
 /**
@@ -161,7 +152,7 @@ function describeDecodeFailure(source: ImageSource, error: unknown): Error {
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   const name = typeof source === 'string' ? source : `the image of ${source.byteLength} bytes`;
   if (detail.includes('Input file is missing')) return new NotFoundError(`The image file ${name} is missing. Restore it or import the dataset again.`);
-  return new DatasetFormatError(`Cannot decode ${name}: ${detail}. Replace the file with a valid JPEG, PNG or WebP image.`);
+  return new DatasetFormatError(`Cannot decode ${name}: ${detail}. Replace the file with a valid JPEG or PNG image.`);
 }
 
 function reply(message: WorkerReply, transferList: ArrayBuffer[] = []): void {

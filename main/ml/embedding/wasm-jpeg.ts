@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { readImageSize } from '../../datasets/image-header';
+import { plainRgbJpegFrame, type PlainRgbJpegFrame } from './jpeg-header';
 import type { DecodedImage } from './preprocess';
 
 /**
@@ -10,17 +10,18 @@ import type { DecodedImage } from './preprocess';
  *
  * A person crop is about 90 x 220 pixels, so sharp spends most of its 0.64 ms
  * of CPU time per crop building a libvips pipeline and handing it to libuv's
- * thread pool. This decoder takes about 0.22 ms (2-core Xeon, sharp 0.35). It
- * keeps libjpeg-turbo's default IDCT and upsampling, so it gives the same
- * pixels: none differed on 200 Duke crops.
+ * thread pool. This decoder takes about 0.22 ms (2-core Xeon, sharp 0.35). In
+ * the layouts it accepts (see `decodesLikeSharp`) it gives the same pixels as
+ * sharp: none differed on 200 Duke crops.
  */
 export interface WasmJpegDecoder {
   /**
-   * Decodes a JPEG to interleaved RGB in stored orientation. Returns null
-   * when libjpeg reports anything, a warning such as a truncated file
-   * included, so that the caller decodes with sharp, which rejects such files
-   * with its usual message. Also returns null for images above
-   * `maxWasmPixels`, which sharp decodes instead.
+   * Decodes a plain RGB JPEG (see `plainRgbJpegFrame`) to interleaved RGB in
+   * stored orientation. Returns null when libjpeg reports anything, a warning
+   * such as a truncated file included, so that the caller decodes with sharp,
+   * which rejects such files with its usual message. Also returns null for
+   * any other file, for layouts that sharp decodes differently, and for
+   * images above `maxWasmPixels`, all of which sharp decodes instead.
    */
   decode(jpeg: Uint8Array): DecodedImage | null;
 }
@@ -58,27 +59,36 @@ export async function loadWasmJpegDecoder(): Promise<WasmJpegDecoder> {
 
   // libjpeg writes its warnings and errors through these; any of them fails the image.
   let reports = 0;
-  const module = await factory({
-    noInitialRun: true,
-    printErr: () => void reports++,
-    print: () => void reports++,
-    instantiateWasm: (imports, done) => {
-      const instance = new WebAssembly.Instance(wasm, imports);
-      done(instance);
-      return instance.exports;
-    },
-  });
+  const instantiate = () =>
+    factory({
+      noInitialRun: true,
+      printErr: () => void reports++,
+      print: () => void reports++,
+      instantiateWasm: (imports, done) => {
+        const instance = new WebAssembly.Instance(wasm, imports);
+        done(instance);
+        return instance.exports;
+      },
+    });
+  let module: MozjpegModule | null = await instantiate();
 
   return {
     decode(jpeg) {
-      const size = readImageSize(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));
-      if (!size || size.width * size.height > maxWasmPixels) return null;
+      const frame = plainRgbJpegFrame(jpeg);
+      if (!module || !frame || !decodesLikeSharp(frame) || frame.width * frame.height > maxWasmPixels) return null;
 
       reports = 0;
       let image: ReturnType<MozjpegModule['decode']>;
       try {
         image = module.decode(jpeg, false);
       } catch {
+        // A fatal libjpeg error leaves the module's memory leaked or corrupt, so a fresh
+        // instance replaces it. sharp decodes meanwhile, and for good if that fails.
+        module = null;
+        instantiate().then(
+          (fresh) => (module = fresh),
+          () => {},
+        );
         return null;
       }
       if (!image || reports > 0) return null;
@@ -86,6 +96,31 @@ export async function loadWasmJpegDecoder(): Promise<WasmJpegDecoder> {
     },
   };
 }
+
+/**
+ * Returns true for the frame types and chroma layouts on which this decoder
+ * and sharp's libjpeg-turbo give the same pixels: Huffman-coded baseline,
+ * extended or progressive frames, with chroma at full size, halved across,
+ * or halved both ways (4:4:4, 4:2:2, 4:2:0). mozjpeg upsamples chroma halved
+ * only vertically (4:4:0) differently, by up to 2 levels, and its build
+ * lacks arithmetic decoding.
+ */
+function decodesLikeSharp(frame: PlainRgbJpegFrame): boolean {
+  const [luma, blue, red] = frame.sampling;
+  if (!huffmanFrameMarkers.has(frame.marker)) return false;
+  if (blue.horizontal !== 1 || blue.vertical !== 1 || red.horizontal !== 1 || red.vertical !== 1) return false;
+  return lumaSamplings.some(([horizontal, vertical]) => luma.horizontal === horizontal && luma.vertical === vertical);
+}
+
+/** SOF0 (baseline), SOF1 (extended) and SOF2 (progressive), all Huffman-coded. */
+const huffmanFrameMarkers = new Set([0xc0, 0xc1, 0xc2]);
+
+/** Luma sampling factors (horizontal, vertical) of 4:4:4, 4:2:2 and 4:2:0, with chroma at 1 x 1. */
+const lumaSamplings: [number, number][] = [
+  [1, 1],
+  [2, 1],
+  [2, 2],
+];
 
 /** Drops the alpha channel, because the decoder writes opaque RGBA and the resampler reads interleaved RGB. */
 function rgbaToRgb(rgba: Uint8ClampedArray): Uint8Array {

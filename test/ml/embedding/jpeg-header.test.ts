@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../main/ml/embedding';
-import { isPlainRgbJpeg } from '../../../main/ml/embedding/jpeg-header';
+import { isPlainRgbJpeg, plainRgbJpegFrame } from '../../../main/ml/embedding/jpeg-header';
 import { dukeFileNames, dukeRoot } from './fixtures';
 
 const dukePaths = dukeFileNames('query', 4).map((name) => join(dukeRoot, 'query', name));
@@ -47,7 +47,50 @@ describe('isPlainRgbJpeg', () => {
     expect(isPlainRgbJpeg(jpeg.subarray(0, 20))).toBe(false);
     expect(isPlainRgbJpeg(new Uint8Array([0xff, 0xd8]))).toBe(false);
   });
+
+  it('rejects EXIF and ICC after the frame header', async () => {
+    const rotated = await sharp(readFileSync(dukePaths[0])).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const tagged = await sharp(readFileSync(dukePaths[0])).withIccProfile('p3').jpeg().toBuffer();
+
+    expect(isPlainRgbJpeg(moveSegmentAfterFrame(rotated, 0xe1))).toBe(false);
+    expect(isPlainRgbJpeg(moveSegmentAfterFrame(tagged, 0xe2))).toBe(false);
+  });
 });
+
+describe('plainRgbJpegFrame', () => {
+  it('reads size, frame type and sampling', () => {
+    const frame = plainRgbJpegFrame(readFileSync(dukePaths[0]));
+
+    expect(frame).not.toBeNull();
+    expect(frame!.marker).toBe(0xc0);
+    expect(frame!.width).toBeGreaterThan(0);
+    expect(frame!.height).toBeGreaterThan(frame!.width);
+    expect(frame!.sampling).toEqual([
+      { horizontal: 2, vertical: 2 },
+      { horizontal: 1, vertical: 1 },
+      { horizontal: 1, vertical: 1 },
+    ]);
+  });
+});
+
+/** Moves the first segment with `marker` from before the frame header to right after it, where some writers put it. */
+function moveSegmentAfterFrame(jpeg: Buffer, marker: number): Buffer {
+  const segments: Buffer[] = [];
+  let position = 2;
+  while (jpeg[position + 1] !== 0xda) {
+    const length = jpeg.readUInt16BE(position + 2);
+    segments.push(jpeg.subarray(position, position + 2 + length));
+    position += 2 + length;
+  }
+
+  const moved = segments.findIndex((segment) => segment[1] === marker);
+  const frame = segments.findIndex((segment) => segment[1] === 0xc0 || segment[1] === 0xc2);
+  expect(moved).toBeGreaterThanOrEqual(0);
+  expect(moved).toBeLessThan(frame);
+  const reordered = segments.filter((_, index) => index !== moved);
+  reordered.splice(frame, 0, segments[moved]);
+  return Buffer.concat([jpeg.subarray(0, 2), ...reordered, jpeg.subarray(position)]);
+}
 
 describe('decodeImage', () => {
   it('plain JPEG matches full pipeline', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeImage } from '../../../main/ml/embedding';
 import { loadWasmJpegDecoder, maxWasmPixels, type WasmJpegDecoder } from '../../../main/ml/embedding/wasm-jpeg';
 import { dukeFileNames, dukeRoot } from './fixtures';
@@ -11,6 +11,8 @@ let decoder: WasmJpegDecoder;
 beforeAll(async () => {
   decoder = await loadWasmJpegDecoder();
 });
+
+const fixtures = join(import.meta.dirname, '../../fixtures/jpeg');
 
 const dukeCrops = [
   ...dukeFileNames('query', 40).map((name) => join(dukeRoot, 'query', name)),
@@ -66,5 +68,26 @@ describe('WebAssembly JPEG decoder', () => {
 
     expect(decoder.decode(large)).toBeNull();
     expect(decoder.decode(dukeCrops[4])).not.toBeNull();
+  });
+
+  it('matches sharp on 4:2:2 JPEGs', async () => {
+    expect(await differingBytes(readFileSync(join(fixtures, 'chroma-422.jpg')))).toBe(0);
+  });
+
+  it('leaves 4:4:0 and arithmetic coding to sharp', () => {
+    expect(decoder.decode(readFileSync(join(fixtures, 'chroma-440.jpg')))).toBeNull();
+    expect(decoder.decode(readFileSync(join(fixtures, 'arithmetic.jpg')))).toBeNull();
+  });
+
+  // A fatal libjpeg error leaks decoder memory. Without a fresh instance, later decodes failed or hung.
+  it('keeps decoding after many fatal errors', async () => {
+    const arithmetic = readFileSync(join(fixtures, 'arithmetic.jpg'));
+    const expected = (await decodeImage(dukeCrops[5])).pixels;
+
+    for (let failure = 0; failure < 150; failure++) {
+      expect(decoder.decode(arithmetic)).toBeNull();
+      await vi.waitFor(() => expect(decoder.decode(dukeCrops[5])).not.toBeNull());
+    }
+    expect(Buffer.from(decoder.decode(dukeCrops[5])!.pixels).equals(Buffer.from(expected))).toBe(true);
   });
 });
