@@ -116,7 +116,7 @@ function throwOnReadProblems(rootDir: string, problems: ReadProblems): void {
   const sentences: string[] = [];
   if (problems.empty.count > 0) sentences.push(`${countOf(problems.empty.count, 'empty (zero-byte) file')}: ${problems.empty.describe()}.`);
   if (problems.corrupt.count > 0) {
-    sentences.push(`${countOf(problems.corrupt.count, 'file')} without a readable JPEG or PNG header (corrupt or truncated): ${problems.corrupt.describe()}.`);
+    sentences.push(`${countOf(problems.corrupt.count, 'file')} without a readable JPEG or PNG header (corrupt, truncated, or another format such as WebP, which import does not read): ${problems.corrupt.describe()}.`);
   }
   if (problems.tooLarge.count > 0) {
     sentences.push(`${countOf(problems.tooLarge.count, 'file')} larger than ${maxImageBytes / 1024 / 1024} MiB: ${problems.tooLarge.describe()}.`);

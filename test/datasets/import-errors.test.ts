@@ -1,5 +1,6 @@
 import { copyFileSync, linkSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { importDataset } from '../../main/datasets/import-dataset';
 import type { Db } from '../../main/db/workspace';
@@ -78,7 +79,12 @@ describe('importDataset rejects', () => {
 
   it('truncated image', async () => {
     const truncated = readFileSync(dukeSubset()[0].source).subarray(0, 100);
-    await expectRejected({ datasetDir: dukeFolderWith('0002_c1_f0000001.jpg', truncated) }, DatasetFormatError, /corrupt or truncated/);
+    await expectRejected({ datasetDir: dukeFolderWith('0002_c1_f0000001.jpg', truncated) }, DatasetFormatError, /corrupt, truncated, or another format/);
+  });
+
+  it('WebP image names its format', async () => {
+    const webp = await sharp(dukeSubset()[0].source).webp().toBuffer();
+    await expectRejected({ datasetDir: dukeFolderWith('0002_c1_f0000001.jpg', webp) }, DatasetFormatError, /another format such as WebP.*0002_c1_f0000001\.jpg/);
   });
 
   it('empty query split', async () => {
