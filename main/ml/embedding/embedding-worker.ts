@@ -13,9 +13,9 @@ import type { EmbedRequest, EmbeddingWorkerSetup, ImageSource, WorkerReply } fro
  * Worker thread of the embedding pool: decodes, resizes and normalises
  * images, then runs the model on them. Plain RGB JPEGs in the common layouts
  * are decoded on this thread by the WebAssembly decoder when their request
- * arrives; other images
- * go to sharp, which decodes on libuv's thread pool while this thread runs the
- * model on the request before. Resizing runs on this thread between runs.
+ * arrives. Other images go to sharp, which decodes on libuv's thread pool
+ * while this thread runs the model on the request before. Resizing runs on
+ * this thread between runs.
  */
 
 const port = parentPort!;
