@@ -36,13 +36,16 @@ export class JobRunner {
     log.info('job started', { jobId, kind });
     const started = performance.now();
 
+    const { reporter, flushProgress } = this.reporter(jobId, kind, controller.signal);
     try {
-      const result = await work(this.reporter(jobId, kind, controller.signal), jobId);
+      const result = await work(reporter, jobId);
+      flushProgress();
       this.finish(jobId, kind, 'succeeded', result, null);
       log.info('job succeeded', { jobId, kind, seconds: (performance.now() - started) / 1000 });
       return result;
     } catch (error) {
       const status = error instanceof CancelledError ? 'cancelled' : 'failed';
+      flushProgress();
       this.finish(jobId, kind, status, null, serializeError(error));
       log.warn(`job ${status}`, { jobId, kind, error });
       throw error;
@@ -94,31 +97,50 @@ export class JobRunner {
     this.events.finished({ jobId, kind, status, error });
   }
 
-  private reporter(jobId: number, kind: string, signal: AbortSignal): ProgressReporter {
+  /**
+   * Returns the job's progress reporter, which saves and relays at most one
+   * update per `progressIntervalMs`. Also returns `flushProgress`, which saves
+   * the last update that the interval held back, so that a finished job
+   * records where it stopped.
+   */
+  private reporter(jobId: number, kind: string, signal: AbortSignal): { reporter: ProgressReporter; flushProgress: () => void } {
     let phase = '';
     let phaseStart = performance.now();
     let lastSent = 0;
+    let heldBack: JobProgress | null = null;
     const saveProgress = this.db.prepare('UPDATE jobs SET progress = ? WHERE id = ?');
+    const send = (event: JobProgress) => {
+      heldBack = null;
+      saveProgress.run(JSON.stringify(event), jobId);
+      this.events.progress(event);
+    };
 
-    return {
+    const reporter: ProgressReporter = {
       signal,
       throwIfCancelled: () => {
         if (signal.aborted) throw new CancelledError();
       },
       update: (nextPhase, done, total, message) => {
         const now = performance.now();
-        if (nextPhase !== phase) {
+        const startsPhase = nextPhase !== phase;
+        if (startsPhase) {
           phase = nextPhase;
           phaseStart = now;
-        } else if (now - lastSent < progressIntervalMs && done < total) {
+        }
+
+        const event: JobProgress = { jobId, kind, phase, done, total, ...estimateRate(done, total, (now - phaseStart) / 1000), message };
+        if (!startsPhase && now - lastSent < progressIntervalMs && done < total) {
+          heldBack = event;
           return;
         }
         lastSent = now;
-        const event: JobProgress = { jobId, kind, phase, done, total, ...estimateRate(done, total, (now - phaseStart) / 1000), message };
-        saveProgress.run(JSON.stringify(event), jobId);
-        this.events.progress(event);
+        send(event);
       },
     };
+    const flushProgress = () => {
+      if (heldBack) send(heldBack);
+    };
+    return { reporter, flushProgress };
   }
 }
 

@@ -54,6 +54,20 @@ describe('JobRunner', () => {
     expect(runner.list(1)[0].status).toBe('cancelled');
   });
 
+  it('cancelled job keeps its last progress', async () => {
+    const running = runner.run('count', {}, async (progress, jobId) => {
+      // Updates this close together are held back by the event interval, all but the first.
+      for (let done = 1; done <= 5; done++) progress.update('counting', done, 10);
+      runner.cancel(jobId);
+      progress.throwIfCancelled();
+    });
+
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    const [job] = runner.list(1);
+    expect(job.progress?.done).toBe(5);
+    expect(progressEvents.at(-1)?.done).toBe(5);
+  });
+
   it('stores the error of a failed job', async () => {
     await expect(runner.run('fail', {}, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
 
