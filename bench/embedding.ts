@@ -27,7 +27,7 @@ import { dukeFileNames, dukeRoot, insertDukeImages, openTempWorkspace, osnetCard
  * 450 images/s on 2 cores leaves 4.4 CPU ms per image at full use. On a
  * 2-core Xeon the model run alone takes about 2.5-2.8 ms (session-run-only
  * 740/s), the WebAssembly JPEG decode about 0.22 ms and the resample about
- * 0.47 ms. The job measured 3.9 CPU ms per image and 500 images/s; with
+ * 0.47 ms. The job measured 3.9 CPU ms per image and 500 images/s. With
  * sharp's decode (0.64 ms, mostly libvips set-up and thread hand-off) it
  * measured 4.85 ms and 406 images/s.
  */

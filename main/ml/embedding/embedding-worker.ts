@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { DatasetFormatError, NotFoundError, ShapeError, serializeError } from '../../errors';
+import { createLogger } from '../../log';
 import { createSession, float32Tensor, type ModelSession, type ModuleWorkerData } from '../runtime';
 import { decodeImage, type DecodedImage } from './preprocess';
 import { resampleToNchw } from './resample';
@@ -18,6 +19,7 @@ import type { EmbedRequest, EmbeddingWorkerSetup, ImageSource, WorkerReply } fro
  * this thread between runs.
  */
 
+const log = createLogger('EmbeddingWorker');
 const port = parentPort!;
 const setup = (workerData as ModuleWorkerData<EmbeddingWorkerSetup>).data;
 const { card } = setup;
@@ -40,7 +42,8 @@ class SourceFailure extends Error {
 }
 
 let session: ModelSession;
-let jpegDecoder: WasmJpegDecoder;
+/** The fast path for plain JPEGs, or null when it failed to load and sharp decodes every image. */
+let jpegDecoder: WasmJpegDecoder | null = null;
 let inferenceChain: Promise<void> = Promise.resolve();
 
 void start();
@@ -48,10 +51,20 @@ void start();
 async function start(): Promise<void> {
   try {
     session = await createSession(setup.modelBytes, { provider: setup.provider, intraOpThreads: setup.intraOpThreads, label: setup.modelLabel });
-    jpegDecoder = await loadWasmJpegDecoder();
+    jpegDecoder = await loadOptionalJpegDecoder();
     reply({ kind: 'ready' });
   } catch (error) {
     reply({ kind: 'startFailed', error: serializeError(error) });
+  }
+}
+
+/** Loads the WebAssembly decoder, which only speeds decoding up, so a failure leaves every image to sharp. */
+async function loadOptionalJpegDecoder(): Promise<WasmJpegDecoder | null> {
+  try {
+    return await loadWasmJpegDecoder();
+  } catch (error) {
+    log.warn('the WebAssembly JPEG decoder failed to load, so sharp decodes every image', { modelLabel: setup.modelLabel, error });
+    return null;
   }
 }
 
@@ -93,7 +106,7 @@ async function preprocessBatch(sources: ImageSource[], expectedHashes: (string |
 
       let decoded: DecodedImage;
       try {
-        decoded = jpegDecoder.decode(bytes) ?? (await decodeImage(bytes));
+        decoded = jpegDecoder?.decode(bytes) ?? (await decodeImage(bytes));
       } catch (error) {
         throw new SourceFailure(index, describeDecodeFailure(source, error));
       }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { createLogger } from '../../log';
 import { plainRgbJpegFrame, type PlainRgbJpegFrame } from './jpeg-header';
 import type { DecodedImage } from './preprocess';
 
@@ -39,6 +40,8 @@ interface MozjpegModuleOptions {
 }
 
 type MozjpegFactory = (options: MozjpegModuleOptions) => Promise<MozjpegModule>;
+
+const log = createLogger('WasmJpeg');
 
 const packageName = '@jsquash/jpeg';
 
@@ -87,7 +90,7 @@ export async function loadWasmJpegDecoder(): Promise<WasmJpegDecoder> {
         module = null;
         instantiate().then(
           (fresh) => (module = fresh),
-          () => {},
+          (error: unknown) => log.warn('restarting the WebAssembly JPEG decoder failed, so sharp decodes every image from now on', { error }),
         );
         return null;
       }
